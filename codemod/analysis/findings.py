@@ -1,0 +1,100 @@
+"""Findings: one per (mask producer, layer that destroys its mask) pair, with stable rule codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Code(str, Enum):
+    """Stable rule codes; README.md documents each one."""
+
+    MASKING_TO_CONV = "KMC101"
+    EMBEDDING_TO_CONV = "KMC102"
+    OTHER_PRODUCER_TO_CONV = "KMC103"
+    TO_OTHER_DESTROYER = "KMC201"
+    TIME_DISTRIBUTED = "KMC301"
+    MANUAL_REVIEW = "KMC900"
+
+
+CODE_TITLES: dict[Code, str] = {
+    Code.MASKING_TO_CONV: "a Masking layer's mask reaches a convolution, which destroys it",
+    Code.EMBEDDING_TO_CONV: "an Embedding(mask_zero=True) mask reaches a convolution, which destroys it",
+    Code.OTHER_PRODUCER_TO_CONV: "another mask producer's mask reaches a convolution, which destroys it",
+    Code.TO_OTHER_DESTROYER: "a mask reaches a layer that does not support masking (pooling, Flatten, "
+    "Reshape, a custom layer...)",
+    Code.TIME_DISTRIBUTED: "a mask reaches TimeDistributed around a layer that changes its shape: "
+    "the mask goes on stale",
+    Code.MANUAL_REVIEW: "a mask producer is present but its mask flows where the analysis cannot follow: "
+    "review by hand",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A layer's construction in the source: its class name and 1-based line and column."""
+
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Producer(Place):
+    kind: str  # "masking", "embedding", "lambda", "time-distributed-masking", "keras-hub-embedding"
+    mask_value: float | None = None  # Masking's mask_value when it is a literal
+    mask_value_literal: bool = True  # False when mask_value is an expression we could not read
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A place where a mask is destroyed. `consumer` is the layer that receives and destroys it."""
+
+    code: Code
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    producer: Producer
+    consumer: Place
+    chain: tuple[Place, ...] = ()
+    downstream_mask_consumer: Place | None = None
+    # Facts the strategy choice needs.
+    mask_used_elsewhere: tuple[str, ...] = ()  # why the producer's mask matters on another branch
+    consumer_is_keras: bool = True  # False for a user's own class: it cannot be swapped
+    path_blockers: tuple[str, ...] = ()  # destroyers with no mask-aware version on the path
+    downstream_destroyers: tuple[Place, ...] = ()  # between this layer and the downstream consumer
+    strategy: str = "manual"
+    detail: str = ""  # extra words for manual-review findings
+
+    @property
+    def message(self) -> str:
+        producer = self.producer
+        source = f"{_producer_label(producer)} (line {producer.line})"
+        if self.code is Code.MANUAL_REVIEW:
+            return f"the mask from {source} {self.detail}; review by hand"
+        if self.code is Code.TIME_DISTRIBUTED:
+            text = (
+                f"{self.consumer.name} receives the mask from {source} and passes it on unchanged, "
+                "so it no longer matches the output"
+            )
+        else:
+            text = (
+                f"{self.consumer.name} does not support masking and destroys the mask from {source}"
+            )
+        if self.downstream_mask_consumer is not None:
+            down = self.downstream_mask_consumer
+            text += f"; the {down.name} at line {down.line} never sees it"
+        return text
+
+
+def _producer_label(producer: Producer) -> str:
+    if producer.kind == "masking":
+        if not producer.mask_value_literal:
+            return "Masking(mask_value=<expression>)"
+        return f"Masking(mask_value={producer.mask_value!r})"
+    if producer.kind in ("embedding", "keras-hub-embedding"):
+        return f"{producer.name}(mask_zero=True)"
+    if producer.kind == "lambda":
+        return "Lambda(mask=...)"
+    return producer.name

@@ -1,0 +1,301 @@
+"""The mask-flow graph: what each layer application does to the masks it receives.
+
+The interpreter calls `apply` for every layer application it meets (functional calls, Sequential
+items, model.add chains); masks travel as `Trace`s. A layer that does not support masking and receives
+a trace yields a finding; `findings()` then adds, per finding, the mask consumer further down that
+lost its mask and the layers in between that a mask-aware rewrite must convert as well.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from codemod.analysis.findings import Code, Finding, Place, Producer
+from codemod.analysis.values import Layer, Node, Tensor, Trace
+from codemod.catalogue import HELPER_ENDS, HELPER_PASSES, Family, Passes
+
+# Families whose layers have a mask-aware helper (codemod/rewrite/templates/keras_helpers.py).
+_MASK_AWARE_HELPERS = HELPER_PASSES | HELPER_ENDS
+
+
+def has_mask_aware_version(layer: Layer) -> bool:
+    if layer.origin != "keras" or layer.fact is None:
+        return False
+    if layer.fact.name == "TimeDistributed":
+        return True
+    return f"Masked{layer.fact.name}" in _MASK_AWARE_HELPERS
+
+
+@dataclass(eq=False)
+class _Pending:
+    code: Code
+    trace: Trace
+    consumer: Layer | None
+    site: ast.AST
+    label: str
+    nodes: list[Node] = field(default_factory=list)
+    detail: str = ""
+
+
+class Graph:
+    """Collects layer applications and the findings they cause."""
+
+    def __init__(self, place_of: Callable[[ast.AST], tuple[int, int, int, int]]) -> None:
+        self._place_of = place_of
+        self._nodes: list[Node] = []
+        self._successors: dict[int, list[Node]] = {}
+        self._pending: dict[tuple[object, ...], _Pending] = {}
+        self._used_by: dict[ast.AST, list[str]] = {}
+
+    # Building the graph -------------------------------------------------------------------------
+
+    def apply(self, layer: Layer, inputs: list[Tensor]) -> Tensor:
+        """Apply `layer` to `inputs`; return its output tensor with the masks it carries."""
+        origins = tuple(dict.fromkeys(node for tensor in inputs for node in tensor.origins))
+        all_traces = frozenset(t for tensor in inputs for t in tensor.traces)
+        node = Node(layer, origins, frozenset(), len(self._nodes))
+        out = self._output_traces(layer, inputs, all_traces, node)
+        node.traces = frozenset(out)
+        self._nodes.append(node)
+        for origin in origins:
+            self._successors.setdefault(id(origin), []).append(node)
+        return Tensor(frozenset({node}), node.traces)
+
+    def opaque(self, label: str, tensor: Tensor, site: ast.AST, why: str) -> None:
+        """A mask flows into something the analysis cannot follow: ask for a manual review."""
+        for trace in tensor.traces:
+            if trace.certain and not trace.stale_reported:
+                self._report(Code.MANUAL_REVIEW, trace, None, site, label, None, f"{why}")
+
+    def reaches_output(self, tensor: Tensor) -> None:
+        """A model returns `tensor`: its mask is used by the loss, so removing it changes training."""
+        for trace in tensor.traces:
+            self._use(trace, "it reaches the model's output, where the loss uses it")
+
+    # Rules --------------------------------------------------------------------------------------
+
+    def _output_traces(
+        self, layer: Layer, inputs: list[Tensor], traces: frozenset[Trace], node: Node
+    ) -> set[Trace]:
+        if layer.producer is not None:
+            return {Trace(layer, doubt=layer.producer.doubt)}
+        if layer.helper_role is not None:
+            return self._helper(layer, traces)
+        if destroys_mask(layer):
+            self._destroy(layer, traces, node)
+            return set()
+        fact = layer.fact
+        if layer.origin == "user" and layer.user_compute_mask:
+            return {t.through(layer, doubt=f"{layer.name} computes its own mask") for t in traces}
+        if fact is None or (layer.origin == "user" and layer.user_supports_masking):
+            doubt = "" if layer.origin == "user" else f"{layer.name} may change or drop the mask"
+            return {t.through(layer, doubt=doubt or t.doubt) for t in traces}
+        if fact.name == "TimeDistributed":
+            return self._time_distributed(layer, traces, node)
+        if fact.uses_mask:
+            for trace in traces:
+                self._use(trace, f"the {layer.name} at line {self._line(layer.node)} uses it")
+        passes = fact.passes
+        if fact.name == "Bidirectional" and layer.inner is not None:
+            passes = Passes.IF_RETURN_SEQUENCES
+            return_sequences = layer.inner.return_sequences
+        else:
+            return_sequences = layer.return_sequences
+        if passes is Passes.SAME or passes is Passes.ANY_INPUT:
+            return {t.through(layer) for t in traces}
+        if passes is Passes.IF_RETURN_SEQUENCES:
+            if return_sequences is True:
+                return {t.through(layer) for t in traces}
+            if return_sequences is None:
+                doubt = f"{layer.name}'s return_sequences is not a literal"
+                return {t.through(layer, doubt=doubt) for t in traces}
+            return set()
+        if passes is Passes.FIRST_INPUT:
+            return {t.through(layer) for t in inputs[0].traces} if inputs else set()
+        if passes is Passes.ALL_INPUTS:
+            if inputs and all(tensor.traces for tensor in inputs):
+                return {t.through(layer) for t in traces}
+            return set()
+        return set()
+
+    def _helper(self, layer: Layer, traces: frozenset[Trace]) -> set[Trace]:
+        if layer.helper_role == "passes":
+            return {t.through(layer) for t in traces}
+        if layer.helper_role == "frame-mask":
+            return {t.through(layer, frame_level=True) for t in traces}
+        for trace in traces:
+            self._use(trace, f"the {layer.name} at line {self._line(layer.node)} uses it")
+        return set()
+
+    def _time_distributed(self, layer: Layer, traces: frozenset[Trace], node: Node) -> set[Trace]:
+        if layer.inner is None or not destroys_mask(layer.inner):
+            return {t.through(layer) for t in traces}
+        out = set()
+        for trace in traces:
+            if trace.frame_level or trace.stale_reported:
+                out.add(trace.through(layer))
+                continue
+            code = Code.TIME_DISTRIBUTED if trace.certain else Code.MANUAL_REVIEW
+            self._report(code, trace, layer, layer.node, _wrapped_name(layer), node, trace.doubt)
+            out.add(trace.through(layer, stale_reported=True))
+        return out
+
+    def _destroy(self, layer: Layer, traces: frozenset[Trace], node: Node) -> None:
+        for trace in traces:
+            if trace.stale_reported:
+                continue
+            if not trace.certain:
+                code = Code.MANUAL_REVIEW
+            elif layer.fact is not None and layer.fact.family is Family.CONVOLUTION:
+                code = {
+                    "masking": Code.MASKING_TO_CONV,
+                    "embedding": Code.EMBEDDING_TO_CONV,
+                    "keras-hub-embedding": Code.EMBEDDING_TO_CONV,
+                }.get(trace.producer.producer.kind, Code.OTHER_PRODUCER_TO_CONV)  # type: ignore[union-attr]
+            else:
+                code = Code.TO_OTHER_DESTROYER
+            self._report(code, trace, layer, layer.node, layer.name, node, trace.doubt)
+
+    def _report(
+        self,
+        code: Code,
+        trace: Trace,
+        consumer: Layer | None,
+        site: ast.AST,
+        label: str,
+        node: Node | None,
+        detail: str,
+    ) -> None:
+        key = (code, trace.producer.node, site)
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = self._pending[key] = _Pending(
+                code, trace, consumer, site, label, detail=detail
+            )
+        if node is not None:
+            pending.nodes.append(node)
+
+    def _use(self, trace: Trace, reason: str) -> None:
+        reasons = self._used_by.setdefault(trace.producer.node, [])
+        if reason not in reasons:
+            reasons.append(reason)
+
+    # Reading the findings -----------------------------------------------------------------------
+
+    def findings(self) -> list[Finding]:
+        result = [self._finding(p) for p in self._pending.values()]
+        result.sort(
+            key=lambda f: (f.line, f.column, f.code.value, f.producer.line, f.producer.column)
+        )
+        return result
+
+    def _finding(self, pending: _Pending) -> Finding:
+        line, column, end_line, end_column = self._place_of(pending.site)
+        trace = pending.trace
+        down, between = self._downstream(pending.nodes)
+        consumer = Place(pending.label, line, column)
+        blockers = []
+        if pending.consumer is not None and not has_mask_aware_version(pending.consumer):
+            blockers.append(pending.consumer.name)
+        blockers += [layer.name for layer in between if not has_mask_aware_version(layer)]
+        detail = pending.detail
+        if pending.code is Code.MANUAL_REVIEW and pending.consumer is not None:
+            detail = f"may reach {pending.label} (line {line}): {detail}"
+        elif pending.code is Code.MANUAL_REVIEW:
+            detail = f"flows into {pending.label} (line {line}), {detail}"
+        return Finding(
+            code=pending.code,
+            line=line,
+            column=column,
+            end_line=end_line,
+            end_column=end_column,
+            producer=self._producer(trace.producer),
+            consumer=consumer,
+            chain=tuple(self._place(layer) for layer in trace.chain),
+            downstream_mask_consumer=self._place(down) if down is not None else None,
+            mask_used_elsewhere=tuple(self._used_by.get(trace.producer.node, ())),
+            consumer_is_keras=pending.consumer is not None and pending.consumer.origin == "keras",
+            path_blockers=tuple(dict.fromkeys(blockers)),
+            downstream_destroyers=tuple(self._place(layer) for layer in between),
+            detail=detail,
+        )
+
+    def _downstream(self, starts: Iterable[Node]) -> tuple[Layer | None, list[Layer]]:
+        """The nearest mask consumer after the destroying layer, and the destroyers on the way."""
+        parents: dict[int, Node | None] = {}
+        queue: deque[Node] = deque()
+        for start in starts:
+            if id(start) not in parents:
+                parents[id(start)] = None
+                queue.append(start)
+        while queue:
+            node = queue.popleft()
+            for succ in self._successors.get(id(node), ()):
+                if id(succ) in parents:
+                    continue
+                parents[id(succ)] = node
+                fact = succ.layer.fact
+                if fact is not None and fact.downstream_consumer and succ.layer.origin == "keras":
+                    return succ.layer, self._destroyers_before(succ, parents)
+                queue.append(succ)
+        return None, []
+
+    def _destroyers_before(self, node: Node, parents: dict[int, Node | None]) -> list[Layer]:
+        path: list[Layer] = []
+        current = parents[id(node)]
+        while current is not None and parents[id(current)] is not None:
+            layer = current.layer
+            if destroys_mask(layer) or _time_distributed_destroyer(layer):
+                path.append(layer)
+            current = parents[id(current)]
+        return path[::-1]
+
+    def _producer(self, layer: Layer) -> Producer:
+        spec = layer.producer
+        line, column, _, _ = self._place_of(layer.node)
+        assert spec is not None
+        return Producer(
+            name=_wrapped_name(layer),
+            line=line,
+            column=column,
+            kind=spec.kind,
+            mask_value=spec.mask_value,
+            mask_value_literal=spec.mask_value_literal,
+        )
+
+    def _place(self, layer: Layer) -> Place:
+        line, column, _, _ = self._place_of(layer.node)
+        return Place(_wrapped_name(layer), line, column)
+
+    def _line(self, node: ast.AST) -> int:
+        return self._place_of(node)[0]
+
+
+def destroys_mask(layer: Layer) -> bool:
+    """Keras warns "does not support masking" when a mask reaches this layer, and drops the mask."""
+    if layer.helper_role is not None or layer.producer is not None:
+        return False
+    if layer.origin == "user" and (layer.user_supports_masking or layer.user_compute_mask):
+        return False
+    if layer.fact is not None:
+        return not layer.fact.supports_masking
+    # A user's class that is not a subclass of a catalogued layer: Keras' default is no masking.
+    return layer.origin in ("user", "model")
+
+
+def _time_distributed_destroyer(layer: Layer) -> bool:
+    return (
+        layer.fact is not None
+        and layer.fact.name == "TimeDistributed"
+        and layer.inner is not None
+        and destroys_mask(layer.inner)
+    )
+
+
+def _wrapped_name(layer: Layer) -> str:
+    if layer.inner is not None:
+        return f"{layer.name}({_wrapped_name(layer.inner)})"
+    return layer.name

@@ -1,0 +1,787 @@
+"""An abstract interpreter for model-building Python code.
+
+It walks the module's syntax tree (the stdlib `ast`, never importing or running anything) and
+evaluates just enough Python to know which Keras layers are built and how tensors flow between them:
+imports (every spelling, resolved by `names.classify`), assignments, calls, lists, `model.add`,
+user functions (inlined at their call sites, and also run on their own), user classes (`__init__`,
+`build`, other methods, then `call`, sharing one `self`), branches (both sides, joined) and loops
+(unrolled over literal sequences, run once otherwise). Everything else is `Unknown`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+
+from codemod.analysis import names
+from codemod.analysis.flow import Graph
+from codemod.analysis.names import Kind
+from codemod.analysis.values import (
+    UNKNOWN,
+    Alt,
+    BoundMethod,
+    Const,
+    Function,
+    FunctionalModel,
+    Instance,
+    Layer,
+    LayerList,
+    ModuleRef,
+    ProducerSpec,
+    SequentialModel,
+    Tensor,
+    Unknown,
+    UserClass,
+    Value,
+    join,
+)
+from codemod.catalogue import (
+    CATALOGUE,
+    HELPER_ENDS,
+    HELPER_FRAME_MASK,
+    HELPER_PASSES,
+    MASKING_DEFAULT_VALUE,
+    Catalogue,
+    Family,
+)
+
+MAX_CALL_DEPTH = 8
+MAX_UNROLL = 32
+_LIST_METHODS = frozenset({"append", "extend", "insert", "add"})
+_HELPER_ROLES = {
+    **{name: "passes" for name in HELPER_PASSES},
+    **{name: "ends" for name in HELPER_ENDS},
+    **{name: "frame-mask" for name in HELPER_FRAME_MASK},
+}
+
+
+class Scope:
+    """Variables of one module, function or class body; lookups fall back to the parent."""
+
+    def __init__(self, parent: Scope | None = None) -> None:
+        self.vars: dict[str, Value] = {}
+        self.parent = parent
+        self.star_modules: list[str] = []
+
+    def lookup(self, name: str) -> Value | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.vars:
+                return scope.vars[name]
+            scope = scope.parent
+        return None
+
+    def module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+
+class _Return(Exception):
+    """Unwinds an inlined function at `return`."""
+
+
+class _Frame:
+    def __init__(self) -> None:
+        self.returned: Value | None = None
+
+
+class Interpreter:
+    def __init__(self, tree: ast.Module, graph: Graph, catalogue: Catalogue = CATALOGUE) -> None:
+        self.tree = tree
+        self.graph = graph
+        self.catalogue = catalogue
+        self.layer_names = catalogue.names()
+        self.module_scope = Scope()
+        self.sequentials: list[SequentialModel] = []
+        self.functions: list[Function] = []
+        self.classes: list[UserClass] = []
+        self.frames: list[_Frame] = []
+        self.call_stack: list[ast.AST] = []
+        self.budget = 20_000 + 40 * sum(1 for _ in ast.walk(tree))
+
+    # Entry point ---------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.exec_block(self.tree.body, self.module_scope)
+        done_functions: set[int] = set()
+        done_classes: set[int] = set()
+        # Functions and classes defined while running may define more; run each once on its own.
+        while True:
+            todo_f = [f for f in self.functions if id(f.node) not in done_functions]
+            todo_c = [c for c in self.classes if id(c.node) not in done_classes]
+            if not todo_f and not todo_c:
+                break
+            for cls in todo_c:
+                done_classes.add(id(cls.node))
+                self.run_class(cls)
+            for function in todo_f:
+                done_functions.add(id(function.node))
+                if function.bound_self is None:
+                    self.call_function(function, [], {}, standalone=True)
+        for model in list(self.sequentials):
+            self.run_sequential(model, Tensor(), model_output=True)
+
+    def run_class(self, cls: UserClass) -> None:
+        """Run a class's methods once with one shared `self`: __init__, build, the others, call."""
+        instance = Instance(cls)
+        methods = {
+            stmt.name: stmt
+            for stmt in cls.node.body
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        order = [n for n in ("__init__", "build") if n in methods]
+        order += [n for n in methods if n not in ("__init__", "build", "call")]
+        order += ["call"] if "call" in methods else []
+        for name in order:
+            function = Function(methods[name], cls.scope, bound_self=instance)
+            result = self.call_function(function, [], {}, standalone=True)
+            if name == "call" and self.class_kind(cls) == Kind.MODEL and isinstance(result, Tensor):
+                self.graph.reaches_output(result)
+
+    # Statements ---------------------------------------------------------------------------------
+
+    def exec_block(self, body: list[ast.stmt], scope: Scope) -> None:
+        for stmt in body:
+            self.exec_stmt(stmt, scope)
+
+    def exec_stmt(self, stmt: ast.stmt, scope: Scope) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            return
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    scope.vars[alias.asname] = ModuleRef(alias.name)
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    scope.vars[top] = ModuleRef(top)
+        elif isinstance(stmt, ast.ImportFrom):
+            module = "." * stmt.level + (stmt.module or "")
+            for alias in stmt.names:
+                if alias.name == "*":
+                    scope.star_modules.append(module)
+                else:
+                    scope.vars[alias.asname or alias.name] = ModuleRef(f"{module}.{alias.name}")
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            function = Function(stmt, scope)
+            scope.vars[stmt.name] = function
+            self.functions.append(function)
+        elif isinstance(stmt, ast.ClassDef):
+            cls = UserClass(stmt, [self.eval(b, scope) for b in stmt.bases], scope)
+            scope.vars[stmt.name] = cls
+            self.classes.append(cls)
+        elif isinstance(stmt, ast.Assign):
+            value = self.eval(stmt.value, scope)
+            for target in stmt.targets:
+                self.assign(target, value, scope)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self.assign(stmt.target, self.eval(stmt.value, scope), scope)
+        elif isinstance(stmt, ast.AugAssign):
+            self.aug_assign(stmt, scope)
+        elif isinstance(stmt, ast.Expr):
+            self.eval(stmt.value, scope)
+        elif isinstance(stmt, ast.Return):
+            value = self.eval(stmt.value, scope) if stmt.value is not None else Const(None)
+            if self.frames:
+                frame = self.frames[-1]
+                frame.returned = value if frame.returned is None else join(frame.returned, value)
+                raise _Return
+        elif isinstance(stmt, ast.If):
+            self.eval(stmt.test, scope)
+            self.exec_branches([stmt.body, stmt.orelse], scope)
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            self.exec_for(stmt, scope)
+        elif isinstance(stmt, ast.While):
+            self.eval(stmt.test, scope)
+            self.exec_guarded(stmt.body, scope)
+            self.exec_block(stmt.orelse, scope)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                value = self.eval(item.context_expr, scope)
+                if item.optional_vars is not None:
+                    self.assign(item.optional_vars, value, scope)
+            self.exec_block(stmt.body, scope)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self.exec_guarded(stmt.body, scope)  # type: ignore[attr-defined]
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                self.exec_guarded(handler.body, scope)
+            self.exec_guarded(stmt.orelse, scope)  # type: ignore[attr-defined]
+            self.exec_block(stmt.finalbody, scope)  # type: ignore[attr-defined]
+        elif isinstance(stmt, ast.Match):
+            self.eval(stmt.subject, scope)
+            self.exec_branches([case.body for case in stmt.cases], scope)
+
+    def exec_guarded(self, body: list[ast.stmt], scope: Scope) -> None:
+        """Run a body whose `return` must not end the enclosing analysis of a branch."""
+        self.exec_block(body, scope)
+
+    def exec_branches(self, bodies: list[list[ast.stmt]], scope: Scope) -> None:
+        """Run each branch from the same state, then join what each one assigned."""
+        before = dict(scope.vars)
+        results: list[dict[str, Value]] = []
+        returned_all = True
+        for body in bodies:
+            scope.vars = dict(before)
+            try:
+                self.exec_block(body, scope)
+                returned_all = False
+            except _Return:
+                continue
+            results.append(scope.vars)
+        if not bodies or len(bodies) == 1:
+            results.append(before)
+            returned_all = False
+        merged: dict[str, Value] = {}
+        for result in results:
+            for name, value in result.items():
+                merged[name] = join(merged[name], value) if name in merged else value
+        scope.vars = merged or before
+        if returned_all and bodies:
+            raise _Return
+
+    def exec_for(self, stmt: ast.For | ast.AsyncFor, scope: Scope) -> None:
+        iterable = self.eval(stmt.iter, scope)
+        elements = self.literal_elements(iterable)
+        if elements is not None and len(elements) <= MAX_UNROLL:
+            for element in elements:
+                self.assign(stmt.target, element, scope)
+                self.exec_block(stmt.body, scope)
+        else:
+            self.assign(stmt.target, UNKNOWN, scope)
+            self.exec_block(stmt.body, scope)
+        self.exec_block(stmt.orelse, scope)
+
+    def literal_elements(self, value: Value) -> list[Value] | None:
+        if isinstance(value, LayerList):
+            return [item for item, _ in value.items]
+        if isinstance(value, Const) and isinstance(value.value, (tuple, list)):
+            return [Const(v) for v in value.value]
+        return None
+
+    def assign(self, target: ast.expr, value: Value, scope: Scope) -> None:
+        if isinstance(target, ast.Name):
+            scope.vars[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            elements = self.literal_elements(value)
+            for i, element in enumerate(target.elts):
+                if isinstance(element, ast.Starred):
+                    self.assign(element.value, UNKNOWN, scope)
+                elif (
+                    elements is not None and i < len(elements) and len(elements) == len(target.elts)
+                ):
+                    self.assign(element, elements[i], scope)
+                else:
+                    self.assign(element, UNKNOWN, scope)
+        elif isinstance(target, ast.Attribute):
+            owner = self.eval(target.value, scope)
+            if isinstance(owner, Instance):
+                owner.attrs[target.attr] = value
+
+    def aug_assign(self, stmt: ast.AugAssign, scope: Scope) -> None:
+        current = self.eval(stmt.target, scope)
+        value = self.eval(stmt.value, scope)
+        if isinstance(current, LayerList) and isinstance(stmt.op, ast.Add):
+            self.extend(current, value, stmt.value)
+        else:
+            self.assign(stmt.target, UNKNOWN, scope)
+
+    # Expressions --------------------------------------------------------------------------------
+
+    def eval(self, expr: ast.expr | None, scope: Scope) -> Value:
+        if expr is None:
+            return UNKNOWN
+        if isinstance(expr, ast.Constant):
+            return Const(expr.value)
+        if isinstance(expr, ast.Name):
+            return self.lookup(expr.id, scope)
+        if isinstance(expr, ast.Attribute):
+            return self.attribute(self.eval(expr.value, scope), expr.attr)
+        if isinstance(expr, ast.Call):
+            return self.call(expr, scope)
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            items = LayerList()
+            for element in expr.elts:
+                if isinstance(element, ast.Starred):
+                    self.extend(items, self.eval(element.value, scope), element)
+                else:
+                    items.items.append((self.eval(element, scope), element))
+            if isinstance(expr, ast.Tuple) and all(isinstance(v, Const) for v, _ in items.items):
+                return Const(tuple(v.value for v, _ in items.items))  # type: ignore[attr-defined]
+            return items
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+            operand = self.eval(expr.operand, scope)
+            if isinstance(operand, Const) and isinstance(operand.value, (int, float)):
+                return Const(-operand.value if isinstance(expr.op, ast.USub) else operand.value)
+            return UNKNOWN
+        if isinstance(expr, ast.BinOp):
+            return self.binop(expr, scope)
+        if isinstance(expr, ast.IfExp):
+            self.eval(expr.test, scope)
+            return join(self.eval(expr.body, scope), self.eval(expr.orelse, scope))
+        if isinstance(expr, ast.ListComp):
+            return self.list_comprehension(expr, scope)
+        if isinstance(expr, ast.Subscript):
+            return self.subscript(expr, scope)
+        if isinstance(expr, ast.NamedExpr):
+            value = self.eval(expr.value, scope)
+            self.assign(expr.target, value, scope)
+            return value
+        if isinstance(expr, (ast.Lambda, ast.GeneratorExp, ast.SetComp, ast.DictComp)):
+            return UNKNOWN
+        for child in ast.iter_child_nodes(expr):
+            if isinstance(child, ast.expr):
+                self.eval(child, scope)
+        return UNKNOWN
+
+    def lookup(self, name: str, scope: Scope) -> Value:
+        value = scope.lookup(name)
+        if value is not None:
+            return value
+        search: Scope | None = scope
+        while search is not None:
+            for module in search.star_modules:
+                path = names.star_import_path(module, name, self.layer_names)
+                if path is not None:
+                    return ModuleRef(path)
+            search = search.parent
+        return UNKNOWN
+
+    def attribute(self, owner: Value, attr: str) -> Value:
+        if isinstance(owner, ModuleRef):
+            return ModuleRef(f"{owner.path}.{attr}")
+        if isinstance(owner, Instance):
+            if attr in owner.attrs:
+                return owner.attrs[attr]
+            method = self.find_method(owner.cls, attr)
+            if method is not None:
+                return Function(method, owner.cls.scope, bound_self=owner)
+            return UNKNOWN
+        if isinstance(owner, (SequentialModel, LayerList)) and attr in _LIST_METHODS:
+            return BoundMethod(owner, attr)
+        if isinstance(owner, Alt):
+            return Alt(tuple(self.attribute(option, attr) for option in owner.options))
+        return UNKNOWN
+
+    def find_method(self, cls: UserClass, name: str) -> ast.FunctionDef | None:
+        for stmt in cls.node.body:
+            if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
+                return stmt
+        for base in cls.bases:
+            if isinstance(base, UserClass):
+                method = self.find_method(base, name)
+                if method is not None:
+                    return method
+        return None
+
+    def binop(self, expr: ast.BinOp, scope: Scope) -> Value:
+        left = self.eval(expr.left, scope)
+        right = self.eval(expr.right, scope)
+        if isinstance(expr.op, ast.Add) and isinstance(left, LayerList):
+            combined = LayerList(list(left.items))
+            self.extend(combined, right, expr.right)
+            return combined
+        if isinstance(left, Tensor) or isinstance(right, Tensor):
+            return Tensor()  # raw arithmetic drops the mask silently: Keras does not warn
+        return UNKNOWN
+
+    def list_comprehension(self, expr: ast.ListComp, scope: Scope) -> Value:
+        if len(expr.generators) == 1 and not expr.generators[0].ifs:
+            generator = expr.generators[0]
+            elements = self.literal_elements(self.eval(generator.iter, scope))
+            if elements is not None and len(elements) <= MAX_UNROLL:
+                inner = Scope(scope)
+                result = LayerList()
+                for element in elements:
+                    self.assign(generator.target, element, inner)
+                    result.items.append((self.eval(expr.elt, inner), expr.elt))
+                return result
+        return LayerList([(Unknown(foreign="a list comprehension"), expr)])
+
+    def subscript(self, expr: ast.Subscript, scope: Scope) -> Value:
+        value = self.eval(expr.value, scope)
+        index = self.eval(expr.slice, scope)
+        elements = self.literal_elements(value)
+        if elements is not None and isinstance(index, Const) and isinstance(index.value, int):
+            try:
+                return elements[index.value]
+            except IndexError:
+                return UNKNOWN
+        if isinstance(value, Tensor):
+            return Tensor()  # slicing is a raw op: no mask
+        return UNKNOWN
+
+    def extend(self, items: LayerList, value: Value, site: ast.AST) -> None:
+        if isinstance(value, LayerList):
+            items.items.extend(value.items)
+        else:
+            label = (
+                value.foreign if isinstance(value, Unknown) and value.foreign else "a dynamic list"
+            )
+            items.items.append((Unknown(foreign=label), site))
+
+    # Calls --------------------------------------------------------------------------------------
+
+    def call(self, expr: ast.Call, scope: Scope) -> Value:
+        func = self.eval(expr.func, scope)
+        args = [
+            self.eval(arg.value if isinstance(arg, ast.Starred) else arg, scope)
+            for arg in expr.args
+        ]
+        kwargs = {kw.arg: self.eval(kw.value, scope) for kw in expr.keywords if kw.arg is not None}
+        return self.call_value(func, args, kwargs, expr)
+
+    def call_value(
+        self, func: Value, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
+    ) -> Value:
+        if isinstance(func, Alt):
+            result: Value | None = None
+            for option in func.options:
+                value = self.call_value(option, args, kwargs, expr)
+                result = value if result is None else join(result, value)
+            return result or UNKNOWN
+        if isinstance(func, ModuleRef):
+            return self.call_module_ref(func, args, kwargs, expr)
+        if isinstance(func, UserClass):
+            return self.construct_user_layer(func, args, kwargs, expr)
+        if isinstance(func, (Layer, SequentialModel, FunctionalModel)):
+            inputs = self.layer_inputs(args, kwargs)
+            return self.apply(func, inputs, expr)
+        if isinstance(func, Function):
+            return self.call_function(func, args, kwargs)
+        if isinstance(func, BoundMethod):
+            return self.call_method(func, args, kwargs, expr)
+        if isinstance(func, Unknown) and func.foreign:
+            self.flag_opaque(func.foreign, args, kwargs, expr)
+        return UNKNOWN
+
+    def call_module_ref(
+        self, func: ModuleRef, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
+    ) -> Value:
+        resolved = names.classify(func.path, self.layer_names)
+        if resolved.kind is Kind.LAYER:
+            return self.construct_keras_layer(resolved.name, args, kwargs, expr)
+        if resolved.kind is Kind.HELPER:
+            return self.construct_helper(resolved.name, args, kwargs, expr)
+        if resolved.kind is Kind.SEQUENTIAL:
+            layers = args[0] if args else kwargs.get("layers", LayerList())
+            if not isinstance(layers, LayerList):
+                layers = (
+                    LayerList([(Unknown(foreign="a dynamic list"), expr.args[0])])
+                    if args
+                    else (LayerList())
+                )
+            model = SequentialModel(expr, layers)
+            self.sequentials.append(model)
+            return model
+        if resolved.kind is Kind.MODEL:
+            outputs = args[1] if len(args) > 1 else kwargs.get("outputs", UNKNOWN)
+            for tensor in self.tensors_in(outputs):
+                self.graph.reaches_output(tensor)
+            return FunctionalModel(expr, outputs)
+        if resolved.kind is Kind.INPUT:
+            return Tensor()
+        if resolved.kind in (Kind.KERAS_OTHER, Kind.RAW_OP):
+            if any(isinstance(v, Tensor) for v in [*args, *kwargs.values()]):
+                return Tensor()  # ops drop the mask silently
+            return UNKNOWN
+        # A function or class from another module: the analysis cannot see inside it.
+        self.flag_opaque(func.path.lstrip("."), args, kwargs, expr)
+        return Unknown(foreign=func.path.lstrip("."))
+
+    def flag_opaque(
+        self, label: str, args: list[Value], kwargs: dict[str, Value], expr: ast.AST
+    ) -> None:
+        for value in [*args, *kwargs.values()]:
+            for tensor in self.tensors_in(value):
+                self.graph.opaque(label, tensor, expr, "which is defined elsewhere")
+
+    def tensors_in(self, value: Value) -> Iterator[Tensor]:
+        if isinstance(value, Tensor):
+            yield value
+        elif isinstance(value, LayerList):
+            for item, _ in value.items:
+                if isinstance(item, Tensor):
+                    yield item
+        elif isinstance(value, Alt):
+            for option in value.options:
+                yield from self.tensors_in(option)
+
+    def layer_inputs(self, args: list[Value], kwargs: dict[str, Value]) -> list[Tensor]:
+        values = (
+            list(args)
+            if args
+            else [kwargs[k] for k in ("inputs", "query", "value", "key") if k in kwargs]
+        )
+        if len(values) == 1 and isinstance(values[0], LayerList):
+            values = [item for item, _ in values[0].items]
+        tensors = []
+        for value in values:
+            found = list(self.tensors_in(value))
+            if found:
+                tensors.append(
+                    Tensor(
+                        frozenset(o for t in found for o in t.origins),
+                        frozenset(tr for t in found for tr in t.traces),
+                    )
+                )
+            else:
+                tensors.append(Tensor())
+        return tensors or [Tensor()]
+
+    def call_method(
+        self, method: BoundMethod, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
+    ) -> Value:
+        target = method.target
+        items = target.items if isinstance(target, SequentialModel) else target
+        assert isinstance(items, LayerList)
+        if method.name in ("append", "add") and args:
+            items.items.append((args[0], expr.args[0]))
+        elif method.name == "extend" and args:
+            self.extend(items, args[0], expr.args[0])
+        elif method.name == "insert" and len(args) == 2:
+            index = args[0]
+            position = (
+                index.value if isinstance(index, Const) and isinstance(index.value, int) else None
+            )
+            if position is None:
+                items.items.append((Unknown(foreign="a list insert"), expr))
+            else:
+                items.items.insert(position, (args[1], expr.args[1]))
+        return Const(None)
+
+    def call_function(
+        self,
+        function: Function,
+        args: list[Value],
+        kwargs: dict[str, Value],
+        standalone: bool = False,
+    ) -> Value:
+        node = function.node
+        if self.budget < 0 or len(self.call_stack) >= MAX_CALL_DEPTH or node in self.call_stack:
+            return UNKNOWN
+        scope = Scope(function.scope)  # type: ignore[arg-type]
+        params = [*node.args.posonlyargs, *node.args.args]
+        if function.bound_self is not None and params:
+            scope.vars[params[0].arg] = function.bound_self
+            params = params[1:]
+        defaults = node.args.defaults
+        first_default = len(params) - len(defaults)
+        for i, param in enumerate(params):
+            if i < len(args) and not standalone:
+                value = args[i]
+            elif param.arg in kwargs and not standalone:
+                value = kwargs[param.arg]
+            elif i >= first_default:
+                value = self.eval(defaults[i - first_default], function.scope)  # type: ignore[arg-type]
+            else:
+                value = UNKNOWN
+            scope.vars[param.arg] = value
+        for param, default in zip(node.args.kwonlyargs, node.args.kw_defaults):
+            if param.arg in kwargs and not standalone:
+                scope.vars[param.arg] = kwargs[param.arg]
+            else:
+                scope.vars[param.arg] = self.eval(default, function.scope) if default else UNKNOWN  # type: ignore[arg-type]
+        for extra in (node.args.vararg, node.args.kwarg):
+            if extra is not None:
+                scope.vars[extra.arg] = UNKNOWN
+        frame = _Frame()
+        self.frames.append(frame)
+        self.call_stack.append(node)
+        try:
+            self.exec_block(node.body, scope)
+        except _Return:
+            pass
+        finally:
+            self.frames.pop()
+            self.call_stack.pop()
+        return frame.returned if frame.returned is not None else Const(None)
+
+    # Layers -------------------------------------------------------------------------------------
+
+    def construct_keras_layer(
+        self, name: str, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
+    ) -> Layer:
+        fact = self.catalogue.get(name)
+        if fact is None:  # a keras-hub embedding
+            layer = Layer(name, None, expr)
+            layer.producer = self.embedding_producer(kwargs, "keras-hub-embedding")
+            return layer
+        layer = Layer(fact.name, fact, expr)
+        if fact.family is Family.MASKING:
+            value = args[0] if args else kwargs.get("mask_value", Const(MASKING_DEFAULT_VALUE))
+            literal = isinstance(value, Const) and isinstance(value.value, (int, float))
+            layer.producer = ProducerSpec(
+                "masking",
+                mask_value=float(value.value) if literal else None,  # type: ignore[union-attr, arg-type]
+                mask_value_literal=literal,
+            )
+        elif fact.family is Family.EMBEDDING:
+            layer.producer = self.embedding_producer(kwargs, "embedding")
+        elif fact.family is Family.LAMBDA:
+            mask = kwargs.get("mask")
+            if mask is not None and not (isinstance(mask, Const) and mask.value is None):
+                layer.producer = ProducerSpec("lambda")
+        elif fact.family is Family.RNN:
+            layer.return_sequences = self.literal_bool(kwargs.get("return_sequences", Const(False)))
+        elif fact.family is Family.WRAPPER:
+            inner = args[0] if args else kwargs.get("layer", UNKNOWN)
+            layer.inner = (
+                inner
+                if isinstance(inner, Layer)
+                else Layer("<layer>", None, expr, origin="foreign")
+            )
+            inner_producer = layer.inner.producer
+            if name == "TimeDistributed" and inner_producer and inner_producer.kind == "masking":
+                # Keras 3.15 attaches no mask here; Keras 2 did, and the author meant one.
+                layer.producer = ProducerSpec(
+                    "time-distributed-masking",
+                    mask_value=inner_producer.mask_value,
+                    mask_value_literal=inner_producer.mask_value_literal,
+                )
+        return layer
+
+    def embedding_producer(self, kwargs: dict[str, Value], kind: str) -> ProducerSpec | None:
+        mask_zero = self.literal_bool(kwargs.get("mask_zero", Const(False)))
+        if mask_zero is False:
+            return None
+        doubt = "" if mask_zero else "mask_zero is not a literal"
+        return ProducerSpec(kind, doubt=doubt)
+
+    @staticmethod
+    def literal_bool(value: Value) -> bool | None:
+        if (
+            isinstance(value, Const)
+            and isinstance(value.value, (bool, int))
+            or (isinstance(value, Const) and value.value is None)
+        ):
+            return bool(value.value)  # type: ignore[union-attr]
+        return None
+
+    def construct_helper(
+        self, name: str, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
+    ) -> Value:
+        if name not in _HELPER_ROLES:
+            return UNKNOWN  # apply_mask is a function, passed to Lambda, not called here
+        layer = Layer(name, None, expr, origin="helper", helper_role=_HELPER_ROLES[name])
+        inner = args[0] if args else kwargs.get("layer")
+        if isinstance(inner, Layer):
+            layer.inner = inner
+        return layer
+
+    def construct_user_layer(
+        self, cls: UserClass, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
+    ) -> Value:
+        name = cls.node.name
+        if name in _HELPER_ROLES:
+            return self.construct_helper(name, args, kwargs, expr)
+        kind, base = self.class_base(cls)
+        if kind is None:
+            return Layer(name, None, expr, origin="foreign")
+        if kind is Kind.LAYER and base is not None:
+            layer = self.construct_keras_layer(base, args, kwargs, expr)
+            if layer.producer is None:
+                layer.name, layer.origin = name, "user"
+        else:
+            layer = Layer(name, None, expr, origin="user")
+        layer.user_supports_masking = self.class_flag(cls, self.sets_supports_masking)
+        layer.user_compute_mask = self.class_flag(cls, self.defines_compute_mask)
+        return layer
+
+    def class_base(self, cls: UserClass, depth: int = 0) -> tuple[Kind | None, str | None]:
+        """What Keras class `cls` derives from: (LAYER, "Conv1D"), (BASE_LAYER, None), ..."""
+        for base in cls.bases:
+            if isinstance(base, UserClass) and depth < 16:
+                kind, name = self.class_base(base, depth + 1)
+                if kind is not None:
+                    return kind, name
+            if isinstance(base, ModuleRef):
+                resolved = names.classify(base.path, self.layer_names)
+                if resolved.kind is Kind.LAYER:
+                    return Kind.LAYER, resolved.name
+                if resolved.kind in (Kind.BASE_LAYER, Kind.MODEL, Kind.SEQUENTIAL):
+                    return resolved.kind, None
+        return None, None
+
+    def class_kind(self, cls: UserClass) -> Kind | None:
+        return self.class_base(cls)[0]
+
+    def class_flag(
+        self, cls: UserClass, test: Callable[[ast.ClassDef], bool], depth: int = 0
+    ) -> bool:
+        if test(cls.node):
+            return True
+        return depth < 16 and any(
+            isinstance(b, UserClass) and self.class_flag(b, test, depth + 1) for b in cls.bases
+        )
+
+    @staticmethod
+    def sets_supports_masking(node: ast.ClassDef) -> bool:
+        for sub in ast.walk(node):
+            if isinstance(sub, (ast.Assign, ast.AnnAssign)):
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                for target in targets:
+                    name = (
+                        target.attr
+                        if isinstance(target, ast.Attribute)
+                        else getattr(target, "id", "")
+                    )
+                    if name == "supports_masking":
+                        return isinstance(sub.value, ast.Constant) and sub.value.value is True
+        return False
+
+    @staticmethod
+    def defines_compute_mask(node: ast.ClassDef) -> bool:
+        return any(
+            isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and stmt.name == "compute_mask"
+            for stmt in node.body
+        )
+
+    def apply(self, func: Value, inputs: list[Tensor], site: ast.AST) -> Tensor:
+        """Call a layer or a model on tensors."""
+        if isinstance(func, Layer):
+            return self.graph.apply(func, inputs)
+        if isinstance(func, SequentialModel):
+            if any(t.traces for t in inputs):
+                self.graph.apply(self.model_layer(func.node, "Sequential"), inputs)
+            return Tensor()  # a nested model attaches no mask to its output (Keras 3.15)
+        if isinstance(func, FunctionalModel):
+            if any(t.traces for t in inputs):
+                self.graph.apply(self.model_layer(func.node, "Functional"), inputs)
+            return Tensor()
+        return Tensor()
+
+    @staticmethod
+    def model_layer(node: ast.AST, name: str) -> Layer:
+        return Layer(name, None, node, origin="model")  # type: ignore[arg-type]
+
+    def run_sequential(self, model: SequentialModel, tensor: Tensor, model_output: bool) -> Tensor:
+        for item, site in list(model.items.items):
+            tensor = self.apply_item(item, tensor, site)
+        if model_output:
+            self.graph.reaches_output(tensor)
+        return tensor
+
+    def apply_item(self, item: Value, tensor: Tensor, site: ast.AST) -> Tensor:
+        if isinstance(item, Layer):
+            return self.graph.apply(item, [tensor])
+        if isinstance(item, (SequentialModel, FunctionalModel)):
+            return self.apply(item, [tensor], site)
+        if isinstance(item, Alt):
+            result = Tensor()
+            for option in item.options:
+                out = self.apply_item(option, tensor, site)
+                result = Tensor(result.origins | out.origins, result.traces | out.traces)
+            return result
+        if isinstance(item, Tensor):  # keras.Input(...) as the first item
+            return tensor
+        label = (
+            item.foreign
+            if isinstance(item, Unknown) and item.foreign
+            else "a value the analysis cannot follow"
+        )
+        self.graph.opaque(label, tensor, site, "so the layers after it are unknown")
+        return Tensor()

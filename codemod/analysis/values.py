@@ -1,0 +1,172 @@
+"""The abstract values the interpreter computes instead of running the user's code."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field, replace
+
+from codemod.catalogue import LayerFact
+
+
+class Value:
+    """Base of every abstract value."""
+
+
+@dataclass(eq=False)
+class Unknown(Value):
+    """Anything the analysis does not model. `foreign` names a callable defined in another module."""
+
+    foreign: str | None = None
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class Const(Value):
+    value: object
+
+
+@dataclass(frozen=True)
+class ModuleRef(Value):
+    """Something reached through an import: a module, or an object in one, by dotted path."""
+
+    path: str
+
+
+@dataclass(eq=False)
+class ProducerSpec:
+    """How a layer makes a mask: `certain` is False when an argument such as mask_zero is an expression."""
+
+    kind: str
+    doubt: str = ""  # why the mask may not exist, e.g. "mask_zero is not a literal"
+    mask_value: float | None = None
+    mask_value_literal: bool = True
+
+
+@dataclass(eq=False)
+class Layer(Value):
+    """A layer instance, identified by the call that constructs it."""
+
+    name: str
+    fact: LayerFact | None
+    node: ast.Call
+    origin: str = "keras"  # "keras", "helper" (ours) or "user" (a class the user wrote)
+    producer: ProducerSpec | None = None
+    return_sequences: bool | None = False  # None: not a literal
+    inner: Layer | None = None
+    helper_role: str | None = None  # "passes", "ends", "frame-mask" for our own helpers
+    user_supports_masking: bool = False
+    user_compute_mask: bool = False
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """One producer's mask as it travels: the layers it went through, and how sure we are."""
+
+    producer: Layer
+    chain: tuple[Layer, ...] = ()
+    doubt: str = ""  # why the mask may not be there; empty when it certainly is
+    frame_level: bool = False  # reduced to one flag per time step (MaskedTimeDistributed)
+    stale_reported: bool = False  # already reported at an earlier TimeDistributed
+
+    @property
+    def certain(self) -> bool:
+        return not self.doubt
+
+    def through(self, layer: Layer, **changes: object) -> Trace:
+        """The same mask after passing `layer`, with some fields changed."""
+        return replace(self, chain=(*self.chain, layer), **changes)
+
+
+@dataclass(eq=False)
+class Node:
+    """One application of a layer in the model graph."""
+
+    layer: Layer
+    inputs: tuple[Node, ...]
+    traces: frozenset[Trace]
+    index: int
+
+
+@dataclass(eq=False)
+class Tensor(Value):
+    """A symbolic tensor: the nodes it may come from and the masks it may carry."""
+
+    origins: frozenset[Node] = frozenset()
+    traces: frozenset[Trace] = frozenset()
+
+
+@dataclass(eq=False)
+class LayerList(Value):
+    """A Python list (or tuple) literal; items keep the source node they came from."""
+
+    items: list[tuple[Value, ast.AST]] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class SequentialModel(Value):
+    node: ast.AST
+    items: LayerList
+
+
+@dataclass(eq=False)
+class FunctionalModel(Value):
+    outputs: Value
+
+
+@dataclass(eq=False)
+class UserClass(Value):
+    node: ast.ClassDef
+    bases: list[Value]
+    scope: object  # the defining Scope
+
+
+@dataclass(eq=False)
+class Instance(Value):
+    """`self` while a user class's methods are interpreted."""
+
+    cls: UserClass
+    attrs: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Function(Value):
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    scope: object  # the defining Scope
+    bound_self: Value | None = None
+
+
+@dataclass(eq=False)
+class BoundMethod(Value):
+    """A method of a modelled value: `model.add`, `layers.append`..."""
+
+    target: Value
+    name: str
+
+
+@dataclass(eq=False)
+class Alt(Value):
+    """One of several values, after an if/else."""
+
+    options: tuple[Value, ...]
+
+
+def join(a: Value, b: Value) -> Value:
+    """The value of a variable assigned differently on two branches."""
+    if a is b:
+        return a
+    if isinstance(a, Tensor) and isinstance(b, Tensor):
+        return Tensor(a.origins | b.origins, a.traces | b.traces)
+    if isinstance(a, Const) and isinstance(b, Const) and a == b:
+        return a
+    if isinstance(a, Unknown):
+        return b
+    if isinstance(b, Unknown):
+        return a
+    options: list[Value] = []
+    for value in (a, b):
+        for option in value.options if isinstance(value, Alt) else (value,):
+            if not any(option is seen for seen in options):
+                options.append(option)
+    return Alt(tuple(options))

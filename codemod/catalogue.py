@@ -1,0 +1,300 @@
+"""What each Keras layer does with a mask, as data.
+
+Every fact here comes from ../shared/keras-masking-facts.md (checked against Keras 3.15.1) and is tested
+against the installed Keras in tests/test_catalogue.py. A Keras release that changes one layer is one entry
+in `KERAS_RELEASES` plus a test, not a code change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+
+
+class Family(str, Enum):
+    """Why a layer matters to the analysis; also picks the finding's rule code."""
+
+    MASKING = "masking"
+    EMBEDDING = "embedding"
+    LAMBDA = "lambda"
+    CONVOLUTION = "convolution"
+    POOLING = "pooling"
+    GLOBAL_POOLING = "global-pooling"
+    FLATTEN = "flatten"
+    RESHAPING = "reshaping"
+    RNN = "rnn"
+    ATTENTION = "attention"
+    MERGE = "merge"
+    WRAPPER = "wrapper"
+    OTHER = "other"
+
+
+class Passes(str, Enum):
+    """What mask a layer attaches to its output when it receives one."""
+
+    SAME = "same"  # the input mask, unchanged
+    NONE = "none"  # no mask: the layer ends it
+    IF_RETURN_SEQUENCES = "if-return-sequences"  # RNNs: the mask only with return_sequences=True
+    ANY_INPUT = "any-input"  # Concatenate: unmasked inputs count as all-True
+    ALL_INPUTS = "all-inputs"  # Add & co: OR of the masks, but none if any input has none
+    FIRST_INPUT = "first-input"  # attention: the query's mask
+
+
+@dataclass(frozen=True)
+class LayerFact:
+    """One Keras layer class and its masking behaviour.
+
+    supports_masking: False means Keras warns "does not support masking" and drops the mask.
+    uses_mask: the layer reads the mask (RNNs, attention, GlobalAveragePooling1D, BatchNormalization).
+    downstream_consumer: a layer whose presence after a destroyer shows the author meant the mask to
+    reach it (the auto strategy then restores the mask). BatchNormalization uses the mask but follows
+    nearly every convolution, so it does not count.
+    """
+
+    name: str
+    family: Family
+    supports_masking: bool
+    passes: Passes = Passes.SAME
+    uses_mask: bool = False
+    downstream_consumer: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+def _destroys(name: str, family: Family, *aliases: str) -> LayerFact:
+    return LayerFact(name, family, supports_masking=False, passes=Passes.NONE, aliases=aliases)
+
+
+def _passes(name: str, family: Family = Family.OTHER, *aliases: str) -> LayerFact:
+    return LayerFact(name, family, supports_masking=True, aliases=aliases)
+
+
+def _rnn(name: str) -> LayerFact:
+    return LayerFact(
+        name,
+        Family.RNN,
+        supports_masking=True,
+        passes=Passes.IF_RETURN_SEQUENCES,
+        uses_mask=True,
+        downstream_consumer=True,
+    )
+
+
+def _attention(name: str) -> LayerFact:
+    return LayerFact(
+        name,
+        Family.ATTENTION,
+        supports_masking=True,
+        passes=Passes.FIRST_INPUT,
+        uses_mask=True,
+        downstream_consumer=True,
+    )
+
+
+_C = Family.CONVOLUTION
+_P = Family.POOLING
+_G = Family.GLOBAL_POOLING
+_R = Family.RESHAPING
+
+KERAS_3_15: tuple[LayerFact, ...] = (
+    # Producers: their own mask comes from their arguments (see PRODUCERS below).
+    LayerFact("Masking", Family.MASKING, supports_masking=True),
+    LayerFact("Embedding", Family.EMBEDDING, supports_masking=False, passes=Passes.NONE),
+    LayerFact("Lambda", Family.LAMBDA, supports_masking=False, passes=Passes.NONE),
+    # Convolutions never used a mask.
+    _destroys("Conv1D", _C, "Convolution1D"),
+    _destroys("Conv2D", _C, "Convolution2D"),
+    _destroys("Conv3D", _C, "Convolution3D"),
+    _destroys("Conv1DTranspose", _C, "Convolution1DTranspose"),
+    _destroys("Conv2DTranspose", _C, "Convolution2DTranspose"),
+    _destroys("Conv3DTranspose", _C, "Convolution3DTranspose"),
+    _destroys("SeparableConv1D", _C, "SeparableConvolution1D"),
+    _destroys("SeparableConv2D", _C, "SeparableConvolution2D"),
+    _destroys("DepthwiseConv1D", _C),
+    _destroys("DepthwiseConv2D", _C),
+    # Pooling.
+    _destroys("MaxPooling1D", _P, "MaxPool1D"),
+    _destroys("MaxPooling2D", _P, "MaxPool2D"),
+    _destroys("MaxPooling3D", _P, "MaxPool3D"),
+    _destroys("AveragePooling1D", _P, "AvgPool1D"),
+    _destroys("AveragePooling2D", _P, "AvgPool2D"),
+    _destroys("AveragePooling3D", _P, "AvgPool3D"),
+    _destroys("GlobalMaxPooling1D", _G, "GlobalMaxPool1D"),
+    _destroys("GlobalMaxPooling2D", _G, "GlobalMaxPool2D"),
+    _destroys("GlobalMaxPooling3D", _G, "GlobalMaxPool3D"),
+    _destroys("GlobalAveragePooling2D", _G, "GlobalAvgPool2D"),
+    _destroys("GlobalAveragePooling3D", _G, "GlobalAvgPool3D"),
+    _destroys("AdaptiveAveragePooling1D", _P),
+    _destroys("AdaptiveAveragePooling2D", _P),
+    _destroys("AdaptiveAveragePooling3D", _P),
+    _destroys("AdaptiveMaxPooling1D", _P),
+    _destroys("AdaptiveMaxPooling2D", _P),
+    _destroys("AdaptiveMaxPooling3D", _P),
+    LayerFact(
+        "GlobalAveragePooling1D",
+        _G,
+        supports_masking=True,
+        passes=Passes.NONE,
+        uses_mask=True,
+        downstream_consumer=True,
+        aliases=("GlobalAvgPool1D",),
+    ),
+    # Shape changers.
+    _destroys("Flatten", Family.FLATTEN),
+    _destroys("Reshape", _R),
+    _destroys("Permute", _R),
+    _destroys("RepeatVector", _R),
+    _destroys("ZeroPadding1D", _R),
+    _destroys("ZeroPadding2D", _R),
+    _destroys("ZeroPadding3D", _R),
+    _destroys("Cropping1D", _R),
+    _destroys("Cropping2D", _R),
+    _destroys("Cropping3D", _R),
+    _destroys("UpSampling1D", _R),
+    _destroys("UpSampling2D", _R),
+    _destroys("UpSampling3D", _R),
+    _destroys("EinsumDense", Family.OTHER),
+    _destroys("RMSNormalization", Family.OTHER),
+    _destroys("SpectralNormalization", Family.OTHER),
+    # Pass the mask on unchanged.
+    _passes("Dense"),
+    _passes("Identity"),
+    _passes("Activation"),
+    _passes("ReLU"),
+    _passes("LeakyReLU"),
+    _passes("PReLU"),
+    _passes("ELU"),
+    _passes("Softmax"),
+    _passes("Dropout"),
+    _passes("SpatialDropout1D"),
+    _passes("SpatialDropout2D"),
+    _passes("SpatialDropout3D"),
+    _passes("AlphaDropout"),
+    _passes("GaussianDropout"),
+    _passes("GaussianNoise"),
+    _passes("ActivityRegularization"),
+    LayerFact("BatchNormalization", Family.OTHER, supports_masking=True, uses_mask=True),
+    _passes("LayerNormalization"),
+    _passes("GroupNormalization"),
+    _passes("UnitNormalization"),
+    _passes("Normalization"),
+    _passes("Rescaling"),
+    # Mask consumers.
+    _rnn("RNN"),
+    _rnn("LSTM"),
+    _rnn("GRU"),
+    _rnn("SimpleRNN"),
+    _rnn("ConvLSTM1D"),
+    _rnn("ConvLSTM2D"),
+    _rnn("ConvLSTM3D"),
+    _attention("Attention"),
+    _attention("AdditiveAttention"),
+    _attention("MultiHeadAttention"),
+    _attention("GroupQueryAttention"),
+    # Merge layers.
+    LayerFact("Add", Family.MERGE, True, Passes.ALL_INPUTS),
+    LayerFact("Subtract", Family.MERGE, True, Passes.ALL_INPUTS),
+    LayerFact("Multiply", Family.MERGE, True, Passes.ALL_INPUTS),
+    LayerFact("Average", Family.MERGE, True, Passes.ALL_INPUTS),
+    LayerFact("Maximum", Family.MERGE, True, Passes.ALL_INPUTS),
+    LayerFact("Minimum", Family.MERGE, True, Passes.ALL_INPUTS),
+    LayerFact("Concatenate", Family.MERGE, True, Passes.ANY_INPUT),
+    LayerFact("Dot", Family.MERGE, True, Passes.NONE),
+    # Wrappers: what they do depends on the wrapped layer (see analysis.flow).
+    LayerFact("Bidirectional", Family.WRAPPER, True, Passes.IF_RETURN_SEQUENCES, True, True),
+    LayerFact("TimeDistributed", Family.WRAPPER, True),
+)
+
+# Keras releases that change a layer, oldest first. Each entry maps a release to the facts it replaces.
+# keras-team/keras a8b52ca1 (#23235, on master, in no release yet): RNNs, Bidirectional and
+# TimeDistributed stop supporting masks; RNNs still use the mask they are given.
+KERAS_MASTER_CHANGES: dict[str, dict[str, object]] = {
+    name: {"supports_masking": False, "passes": Passes.NONE}
+    for name in (
+        "RNN",
+        "LSTM",
+        "GRU",
+        "SimpleRNN",
+        "ConvLSTM1D",
+        "ConvLSTM2D",
+        "ConvLSTM3D",
+        "Bidirectional",
+        "TimeDistributed",
+    )
+}
+KERAS_RELEASES: dict[str, dict[str, dict[str, object]]] = {
+    "3.15": {},
+    "master": KERAS_MASTER_CHANGES,
+}
+DEFAULT_RELEASE = "3.15"
+
+# Argument spellings the analysis reads.
+MASKING_DEFAULT_VALUE = 0.0
+RNN_RETURN_SEQUENCES = "return_sequences"
+
+# Layers outside keras.layers that produce a mask when built with mask_zero=True (keras-hub).
+KERAS_HUB_EMBEDDINGS = frozenset({"TokenAndPositionEmbedding", "ReversibleEmbedding"})
+
+# The mask-aware classes that `fix` emits (codemod/rewrite/templates/keras_helpers.py). A file that
+# defines or imports one of these names is using our helper, so the analysis knows what it does.
+HELPER_PASSES = frozenset(
+    {
+        "MaskedConv1D",
+        "MaskedConv2D",
+        "MaskedConv3D",
+        "MaskedConv1DTranspose",
+        "MaskedConv2DTranspose",
+        "MaskedConv3DTranspose",
+        "MaskedSeparableConv1D",
+        "MaskedSeparableConv2D",
+        "MaskedDepthwiseConv1D",
+        "MaskedDepthwiseConv2D",
+        "MaskedMaxPooling1D",
+        "MaskedMaxPooling2D",
+        "MaskedMaxPooling3D",
+        "MaskedAveragePooling1D",
+        "MaskedAveragePooling2D",
+        "MaskedAveragePooling3D",
+    }
+)
+HELPER_ENDS = frozenset(
+    {
+        "MaskedGlobalMaxPooling1D",
+        "MaskedGlobalMaxPooling2D",
+        "MaskedGlobalMaxPooling3D",
+        "MaskedGlobalAveragePooling2D",
+        "MaskedGlobalAveragePooling3D",
+        "MaskedFlatten",
+        "ApplyMask",
+    }
+)
+HELPER_FRAME_MASK = frozenset({"MaskedTimeDistributed"})
+HELPER_FUNCTIONS = frozenset({"apply_mask"})
+
+
+class Catalogue:
+    """Facts for one Keras release, looked up by class name or alias."""
+
+    def __init__(self, release: str = DEFAULT_RELEASE) -> None:
+        if release not in KERAS_RELEASES:
+            raise ValueError(
+                f"unknown Keras release {release!r}; known: {', '.join(KERAS_RELEASES)}"
+            )
+        self.release = release
+        changes = KERAS_RELEASES[release]
+        self._by_name: dict[str, LayerFact] = {}
+        for fact in KERAS_3_15:
+            fact = replace(fact, **changes.get(fact.name, {}))  # type: ignore[arg-type]
+            for name in (fact.name, *fact.aliases):
+                self._by_name[name] = fact
+
+    def get(self, name: str) -> LayerFact | None:
+        return self._by_name.get(name)
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self._by_name)
+
+    def __iter__(self):
+        return iter({id(f): f for f in self._by_name.values()}.values())
+
+
+CATALOGUE = Catalogue()

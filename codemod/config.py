@@ -1,0 +1,34 @@
+"""Options for one run, as the command line (and later pyproject.toml) set them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codemod.analysis.findings import Code
+
+OUTPUT_FORMATS = ("text", "json")
+
+
+@dataclass(frozen=True)
+class Options:
+    exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    select: frozenset[Code] = field(default_factory=lambda: frozenset(Code))
+    output_format: str = "text"
+    stdin_filename: str | None = None
+
+    def wants(self, code: Code) -> bool:
+        return code in self.select
+
+
+def parse_codes(values: list[str] | None, *, option: str) -> frozenset[Code]:
+    """`--select KMC1,KMC301`: codes or code prefixes, comma- or repeat-separated."""
+    wanted: set[Code] = set()
+    for value in values or []:
+        for part in filter(None, (p.strip().upper() for p in value.split(","))):
+            matched = {code for code in Code if code.value.startswith(part)}
+            if not matched:
+                known = ", ".join(code.value for code in Code)
+                raise ValueError(f"{option}: unknown rule code {part!r} (known: {known})")
+            wanted |= matched
+    return frozenset(wanted)

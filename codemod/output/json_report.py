@@ -1,0 +1,58 @@
+"""`--format json`: one JSON document per run; README.md documents the schema."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from codemod import __version__
+from codemod.analysis.findings import Finding, Place
+from codemod.engine.check import RunReport
+
+
+def place(p: Place | None) -> dict[str, object] | None:
+    if p is None:
+        return None
+    return {"name": p.name, "line": p.line, "column": p.column}
+
+
+def finding_dict(path: str, finding: Finding) -> dict[str, object]:
+    producer = finding.producer
+    return {
+        "path": path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "code": finding.code.value,
+        "message": finding.message,
+        "producer": {
+            "name": producer.name,
+            "line": producer.line,
+            "column": producer.column,
+            "mask_value": producer.mask_value if producer.kind == "masking" else None,
+        },
+        "consumer": place(finding.consumer),
+        "chain": [place(p) for p in finding.chain],
+        "downstream_mask_consumer": place(finding.downstream_mask_consumer),
+        "strategy": finding.strategy,
+    }
+
+
+def render(report: RunReport) -> str:
+    findings = report.findings
+    errors = report.all_errors
+    document = {
+        "version": __version__,
+        "findings": [finding_dict(path, f) for path, f in findings],
+        "errors": [{"path": path, "message": reason} for path, reason in errors],
+        "summary": {
+            "files": len(report.files),
+            "files_parsed": sum(1 for f in report.files if f.parsed),
+            "files_with_findings": sum(1 for f in report.files if f.findings),
+            "findings": len(findings),
+            "errors": len(errors),
+            "by_code": dict(sorted(Counter(f.code.value for _, f in findings).items())),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,56 @@
+"""Which rewrite fits a finding, and why (the `auto` strategy, and whether each strategy applies)."""
+
+from __future__ import annotations
+
+from codemod.analysis.findings import Code, Finding
+
+STRATEGIES = ("mask-aware", "lambda", "remove")
+
+
+def not_applicable(finding: Finding, strategy: str) -> str | None:
+    """Why `strategy` cannot fix `finding` soundly, or None when it can."""
+    if finding.code is Code.MANUAL_REVIEW:
+        return "the mask's path cannot be followed statically"
+    producer = finding.producer
+    if strategy == "mask-aware":
+        if finding.path_blockers:
+            names = ", ".join(finding.path_blockers)
+            return f"no mask-aware version of {names} exists"
+        return None
+    if producer.kind == "time-distributed-masking":
+        return f"{strategy} does not apply to TimeDistributed(Masking); use mask-aware"
+    if strategy == "lambda":
+        if producer.kind not in ("masking", "embedding"):
+            return f"lambda rewrites Masking and Embedding producers only, not {producer.name}"
+        if producer.kind == "masking" and not producer.mask_value_literal:
+            return None  # the value is passed through unchanged as a Lambda argument
+        return None
+    if strategy == "remove":
+        if producer.kind != "masking":
+            return f"only a Masking layer can be removed, not {producer.name}"
+        if not producer.mask_value_literal:
+            return "mask_value is not a literal"
+        if producer.mask_value != 0:
+            return (
+                f"mask_value is {producer.mask_value!r}, so Masking changes values (rows become 0)"
+            )
+        if finding.mask_used_elsewhere:
+            return finding.mask_used_elsewhere[0]
+        return None
+    raise ValueError(f"unknown strategy {strategy!r}")
+
+
+def auto_strategy(finding: Finding) -> str:
+    """mask-aware when a mask consumer downstream shows the author meant the mask to reach it;
+    else remove when removing is exact; else lambda (exact values, mask made explicit)."""
+    if finding.code is Code.MANUAL_REVIEW:
+        return "manual"
+    if (
+        finding.downstream_mask_consumer is not None
+        and not_applicable(finding, "mask-aware") is None
+    ):
+        return "mask-aware"
+    for strategy in ("remove", "lambda", "mask-aware"):
+        if not_applicable(finding, strategy) is None:
+            return strategy
+    return "manual"
