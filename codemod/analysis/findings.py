@@ -44,6 +44,7 @@ class Producer(Place):
     kind: str  # "masking", "embedding", "lambda", "time-distributed-masking", "keras-hub-embedding"
     mask_value: float | None = None  # Masking's mask_value when it is a literal
     mask_value_literal: bool = True  # False when mask_value is an expression we could not read
+    certain: bool = True  # False when e.g. mask_zero is an expression
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _producer_label(producer: Producer) -> str:
             return "Masking(mask_value=<expression>)"
         return f"Masking(mask_value={producer.mask_value!r})"
     if producer.kind in ("embedding", "keras-hub-embedding"):
-        return f"{producer.name}(mask_zero=True)"
+        return f"{producer.name}(mask_zero={'True' if producer.certain else '<expression>'})"
     if producer.kind == "lambda":
         return "Lambda(mask=...)"
     return producer.name

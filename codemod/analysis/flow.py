@@ -264,6 +264,7 @@ class Graph:
             kind=spec.kind,
             mask_value=spec.mask_value,
             mask_value_literal=spec.mask_value_literal,
+            certain=not spec.doubt,
         )
 
     def _place(self, layer: Layer) -> Place:

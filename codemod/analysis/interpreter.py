@@ -488,15 +488,17 @@ class Interpreter:
                 return Tensor()  # ops drop the mask silently
             return UNKNOWN
         # A function or class from another module: the analysis cannot see inside it.
-        self.flag_opaque(func.path.lstrip("."), args, kwargs, expr)
-        return Unknown(foreign=func.path.lstrip("."))
+        module = func.path.rsplit(".", 1)[0] if "." in func.path.lstrip(".") else "another module"
+        label = f"{ast.unparse(expr.func)}(), defined in {module}"
+        self.flag_opaque(label, args, kwargs, expr)
+        return Unknown(foreign=label)
 
     def flag_opaque(
         self, label: str, args: list[Value], kwargs: dict[str, Value], expr: ast.AST
     ) -> None:
         for value in [*args, *kwargs.values()]:
             for tensor in self.tensors_in(value):
-                self.graph.opaque(label, tensor, expr, "which is defined elsewhere")
+                self.graph.opaque(label, tensor, expr, "which the analysis cannot see into")
 
     def tensors_in(self, value: Value) -> Iterator[Tensor]:
         if isinstance(value, Tensor):
@@ -570,9 +572,11 @@ class Interpreter:
         defaults = node.args.defaults
         first_default = len(params) - len(defaults)
         for i, param in enumerate(params):
-            if i < len(args) and not standalone:
+            if standalone:
+                value = UNKNOWN  # callers may pass anything: a default is not a fact
+            elif i < len(args):
                 value = args[i]
-            elif param.arg in kwargs and not standalone:
+            elif param.arg in kwargs:
                 value = kwargs[param.arg]
             elif i >= first_default:
                 value = self.eval(defaults[i - first_default], function.scope)  # type: ignore[arg-type]
@@ -580,7 +584,9 @@ class Interpreter:
                 value = UNKNOWN
             scope.vars[param.arg] = value
         for param, default in zip(node.args.kwonlyargs, node.args.kw_defaults):
-            if param.arg in kwargs and not standalone:
+            if standalone:
+                scope.vars[param.arg] = UNKNOWN
+            elif param.arg in kwargs:
                 scope.vars[param.arg] = kwargs[param.arg]
             else:
                 scope.vars[param.arg] = self.eval(default, function.scope) if default else UNKNOWN  # type: ignore[arg-type]
@@ -609,7 +615,7 @@ class Interpreter:
             layer = Layer(name, None, expr)
             layer.producer = self.embedding_producer(kwargs, "keras-hub-embedding")
             return layer
-        layer = Layer(fact.name, fact, expr)
+        layer = Layer(name, fact, expr)  # the spelling the user wrote, e.g. Convolution1D
         if fact.family is Family.MASKING:
             value = args[0] if args else kwargs.get("mask_value", Const(MASKING_DEFAULT_VALUE))
             literal = isinstance(value, Const) and isinstance(value.value, (int, float))
@@ -744,14 +750,10 @@ class Interpreter:
         """Call a layer or a model on tensors."""
         if isinstance(func, Layer):
             return self.graph.apply(func, inputs)
-        if isinstance(func, SequentialModel):
-            if any(t.traces for t in inputs):
-                self.graph.apply(self.model_layer(func.node, "Sequential"), inputs)
-            return Tensor()  # a nested model attaches no mask to its output (Keras 3.15)
-        if isinstance(func, FunctionalModel):
-            if any(t.traces for t in inputs):
-                self.graph.apply(self.model_layer(func.node, "Functional"), inputs)
-            return Tensor()
+        if isinstance(func, (SequentialModel, FunctionalModel)):
+            # A nested model does not support masking and attaches no mask to its output (3.15).
+            name = "Sequential" if isinstance(func, SequentialModel) else "Functional"
+            return self.graph.apply(self.model_layer(func.node, name), inputs)
         return Tensor()
 
     @staticmethod

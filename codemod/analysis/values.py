@@ -112,6 +112,7 @@ class SequentialModel(Value):
 
 @dataclass(eq=False)
 class FunctionalModel(Value):
+    node: ast.AST
     outputs: Value
 
 

@@ -47,6 +47,9 @@ def check_source(source: Source, options: Options) -> FileReport:
     except AnalysisError as error:
         report.error = str(error)
         return report
+    except Exception as error:  # noqa: BLE001 - a bug of ours must not end the run or show a traceback
+        report.error = f"internal error, please report it: {type(error).__name__}: {error}"
+        return report
     report.findings = [f for f in findings if options.wants(f.code)]
     return report
 

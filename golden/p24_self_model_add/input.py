@@ -1,0 +1,18 @@
+from keras import layers
+from keras.models import Sequential
+
+
+class Trainer:
+    def __init__(self, steps, features):
+        self.model = Sequential()
+        self.steps = steps
+        self.features = features
+
+    def build_network(self):
+        self.model.add(layers.Input((self.steps, self.features)))
+        self.model.add(layers.Masking(mask_value=-1.0))
+        self.add_features()
+        self.model.add(layers.LSTM(8))
+
+    def add_features(self):
+        self.model.add(layers.Conv1D(8, 3, padding="same"))

@@ -1,0 +1,13 @@
+import keras
+from keras import layers
+
+INPUT_SPEC = {"shape": (12, 3), "mask_value": 0.0}
+
+
+def build_model():
+    inp = keras.Input((12, 3))
+    x = layers.Masking()(inp)
+    x = layers.Bidirectional(layers.LSTM(4, return_sequences=True))(x)
+    x = layers.Conv1D(4, 3, padding="same")(x)
+    x = layers.LSTM(2)(x)
+    return keras.Model(inp, x)

@@ -1,0 +1,15 @@
+from keras import layers, models, ops
+
+
+def keep(x):
+    return x
+
+
+def padding_mask(inputs, mask=None):
+    return ops.any(ops.not_equal(inputs, 0.0), axis=-1)
+
+
+inp = layers.Input((10, 2))
+x = layers.Lambda(keep, mask=padding_mask)(inp)
+x = layers.Conv1D(4, 3)(x)
+model = models.Model(inp, x)

@@ -1,0 +1,10 @@
+import keras
+import keras_hub
+
+tokens = keras.Input((64,), dtype="int32")
+x = keras_hub.layers.TokenAndPositionEmbedding(
+    vocabulary_size=30000, sequence_length=64, embedding_dim=128, mask_zero=True
+)(tokens)
+x = keras.layers.Conv1D(128, 3, padding="same")(x)
+x = keras.layers.GlobalMaxPooling1D()(x)
+model = keras.Model(tokens, x)

@@ -1,0 +1,10 @@
+import keras
+from keras import layers
+
+feature_extractor = keras.Sequential([layers.Dense(8), layers.Dense(8)])
+
+inp = keras.Input((10, 3))
+x = layers.Masking()(inp)
+x = feature_extractor(x)
+x = layers.LSTM(4)(x)
+model = keras.Model(inp, x)
