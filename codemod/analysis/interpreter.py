@@ -99,7 +99,10 @@ class Interpreter:
         self.classes: list[UserClass] = []
         self.frames: list[_Frame] = []
         self.call_stack: list[ast.AST] = []
-        self.budget = 20_000 + 40 * sum(1 for _ in ast.walk(tree))
+        # Statements interpreted before inlining stops: generous, and proportional to the file.
+        last_line = tree.body[-1].end_lineno or 0 if tree.body else 0
+        self.budget = 20_000 + 40 * last_line
+        self._class_flags: dict[tuple[int, str], bool] = {}
 
     # Entry point ---------------------------------------------------------------------------------
 
@@ -717,7 +720,10 @@ class Interpreter:
     def class_flag(
         self, cls: UserClass, test: Callable[[ast.ClassDef], bool], depth: int = 0
     ) -> bool:
-        if test(cls.node):
+        key = (id(cls.node), test.__name__)
+        if key not in self._class_flags:
+            self._class_flags[key] = test(cls.node)
+        if self._class_flags[key]:
             return True
         return depth < 16 and any(
             isinstance(b, UserClass) and self.class_flag(b, test, depth + 1) for b in cls.bases
