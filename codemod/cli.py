@@ -48,7 +48,9 @@ def main_options(
 
 PathsArg = Annotated[
     Optional[list[str]],  # noqa: UP045
-    typer.Argument(help="Files and folders to check (default: .). Use - to read stdin."),
+    typer.Argument(
+        help="Files and folders to check (default: .). Use - to read stdin.", metavar="PATH"
+    ),
 ]
 
 
@@ -56,23 +58,31 @@ PathsArg = Annotated[
 def check(
     paths: PathsArg = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="Output format: text or json.")
+        str, typer.Option("--format", help="Output format: text or json.", metavar="FORMAT")
     ] = "text",
     stdin_filename: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--stdin-filename", help="The path to report for source read from stdin."),
+        typer.Option(
+            "--stdin-filename",
+            help="The path to report for source read from stdin.",
+            metavar="PATH",
+        ),
     ] = None,
     select: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--select", help="Only these rule codes or prefixes (e.g. KMC1,KMC301)."),
+        typer.Option(
+            "--select",
+            help="Only these rule codes or prefixes (e.g. KMC1,KMC301).",
+            metavar="CODES",
+        ),
     ] = None,
     ignore: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--ignore", help="Leave out these rule codes or prefixes."),
+        typer.Option("--ignore", help="Leave out these rule codes or prefixes.", metavar="CODES"),
     ] = None,
     exclude: Annotated[
         Optional[list[str]],  # noqa: UP045
-        typer.Option("--exclude", help="Glob of paths to skip (repeatable)."),
+        typer.Option("--exclude", help="Glob of paths to skip (repeatable).", metavar="GLOB"),
     ] = None,
     force_exclude: Annotated[
         bool, typer.Option("--force-exclude", help="Apply excludes to paths given explicitly too.")
