@@ -1,0 +1,80 @@
+"""Real Keras agrees with `check`: every runnable golden case warns about exactly the reported layers.
+
+A runnable case defines `build_model()` and `INPUT_SPEC`. These are our own fixtures, so running them
+here is fine; the tool itself never imports or runs the code it checks.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from codemod.analysis import analyze
+from codemod.analysis.findings import Code
+from tests.golden import cases
+
+keras = pytest.importorskip("keras")
+pytestmark = pytest.mark.keras
+
+WARNING = re.compile(r"\(of type (\w+)\) was passed an input with a mask attached to it")
+RUNNABLE = [c for c in cases() if "def build_model" in (c / "input.py").read_text()]
+
+
+def load(case: Path):
+    spec = importlib.util.spec_from_file_location(f"golden_{case.name}", case / "input.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sample_batch(spec: dict) -> np.ndarray:
+    """A batch whose second half of every sequence is padding (the mask value, or token 0)."""
+    rng = np.random.default_rng(0)
+    shape = (2, *spec["shape"])
+    if spec.get("dtype") == "int32":
+        batch = rng.integers(1, spec["vocab"], size=shape).astype("int32")
+        batch[:, shape[1] // 2 :] = 0
+        return batch
+    batch = rng.normal(size=shape).astype("float32")
+    batch[:, shape[1] // 2 :] = spec["mask_value"]
+    return batch
+
+
+def keras_warnings(build, spec: dict) -> list[str]:
+    """Names of the layer classes Keras warns about while building and predicting."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        build().predict(sample_batch(spec), verbose=0)
+    return sorted({m.group(1) for w in caught if (m := WARNING.search(str(w.message)))})
+
+
+def keras_class_name(name: str) -> str:
+    """Keras warns with the class's own name: Convolution1D is an alias of Conv1D."""
+    cls = getattr(keras.layers, name, None)
+    return cls.__name__ if cls is not None else name
+
+
+def test_there_are_runnable_cases() -> None:
+    assert len(RUNNABLE) >= 20
+
+
+@pytest.mark.parametrize("case", RUNNABLE, ids=[c.name for c in RUNNABLE])
+def test_keras_warns_where_check_reports(case: Path) -> None:
+    findings = analyze((case / "input.py").read_text())
+    module = load(case)
+    builders = [getattr(module, name) for name in dir(module) if name.startswith("build_")]
+    if any(f.code is Code.TIME_DISTRIBUTED for f in findings):
+        # No warning in Keras 3.15: the per-pixel mask goes on stale and the LSTM after it fails.
+        with pytest.raises(ValueError, match="Incompatible shapes"):
+            keras_warnings(module.build_model, module.INPUT_SPEC)
+        return
+    warned = sorted(
+        {name for build in builders for name in keras_warnings(build, module.INPUT_SPEC)}
+    )
+    reported = sorted({keras_class_name(f.consumer.name) for f in findings})
+    assert warned == reported
