@@ -268,7 +268,7 @@ HELPER_ENDS = frozenset(
     }
 )
 HELPER_FRAME_MASK = frozenset({"MaskedTimeDistributed"})
-HELPER_FUNCTIONS = frozenset({"apply_mask"})
+HELPER_FUNCTIONS = frozenset({"apply_mask", "apply_mask_output_shape"})
 
 
 class Catalogue:

@@ -1,0 +1,141 @@
+"""Cut the mask-aware helper definitions out of the template, ready to paste into a user's file.
+
+The template `templates/keras_helpers.py` is a real module (tested with Keras), but the codemod
+never imports it: it reads its text, so no Keras is needed to rewrite code. A rewrite asks for
+the helpers it uses by name and gets them back with every helper they call, in template order.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+HELPER_IMPORTS: tuple[str, ...] = ("keras",)
+"""Modules the emitted helpers need imported (`import keras`); the rewriter adds the imports."""
+
+HELPER_HEADER = "# Mask-aware helpers added by keras-mask-codemod: keep them with this model code."
+"""First line of every emitted block (saved .keras models need these helpers to load)."""
+
+_TEMPLATE_PACKAGE = "codemod.rewrite.templates"
+_TEMPLATE_FILE = "keras_helpers.py"
+
+# Other names Keras 3 exports for the classes the helpers wrap (`keras.layers.X is keras.layers.Y`).
+_KERAS_ALIASES: dict[str, str] = {
+    "Convolution1D": "Conv1D",
+    "Convolution2D": "Conv2D",
+    "Convolution3D": "Conv3D",
+    "Convolution1DTranspose": "Conv1DTranspose",
+    "Convolution2DTranspose": "Conv2DTranspose",
+    "Convolution3DTranspose": "Conv3DTranspose",
+    "SeparableConvolution1D": "SeparableConv1D",
+    "SeparableConvolution2D": "SeparableConv2D",
+    "MaxPool1D": "MaxPooling1D",
+    "MaxPool2D": "MaxPooling2D",
+    "MaxPool3D": "MaxPooling3D",
+    "AvgPool1D": "AveragePooling1D",
+    "AvgPool2D": "AveragePooling2D",
+    "AvgPool3D": "AveragePooling3D",
+    "GlobalMaxPool1D": "GlobalMaxPooling1D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D",
+    "GlobalMaxPool3D": "GlobalMaxPooling3D",
+    "GlobalAvgPool1D": "GlobalAveragePooling1D",
+    "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "GlobalAvgPool3D": "GlobalAveragePooling3D",
+}
+
+
+@dataclass(frozen=True)
+class _Definition:
+    """One top-level function or class of the template."""
+
+    name: str
+    source: str
+    uses: frozenset[str]
+    keras_base: str | None
+
+
+def _keras_layer_base(node: ast.ClassDef) -> str | None:
+    """Name of the `keras.layers.X` class a helper class subclasses, if any."""
+    for base in node.bases:
+        if (
+            isinstance(base, ast.Attribute)
+            and isinstance(base.value, ast.Attribute)
+            and isinstance(base.value.value, ast.Name)
+            and base.value.value.id == "keras"
+            and base.value.attr == "layers"
+        ):
+            return base.attr
+    return None
+
+
+@functools.cache
+def _template() -> tuple[_Definition, ...]:
+    """Parse the template once; every top-level def/class is a helper definition."""
+    text = resources.files(_TEMPLATE_PACKAGE).joinpath(_TEMPLATE_FILE).read_text("utf-8")
+    module = ast.parse(text)
+    lines = text.splitlines()
+    definitions = []
+    for node in module.body:
+        if not isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            continue
+        first_line = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        source = "\n".join(lines[first_line - 1 : node.end_lineno])
+        uses = frozenset(child.id for child in ast.walk(node) if isinstance(child, ast.Name)) - {
+            node.name
+        }
+        keras_base = _keras_layer_base(node) if isinstance(node, ast.ClassDef) else None
+        definitions.append(_Definition(node.name, source, uses, keras_base))
+    return tuple(definitions)
+
+
+HELPER_NAMES: frozenset[str] = frozenset(definition.name for definition in _template())
+"""Every top-level definition of the template, private helper functions included."""
+
+
+def _with_dependencies(names: Iterable[str]) -> set[str]:
+    """The requested names plus every template definition they use, directly or not."""
+    definitions = {definition.name: definition for definition in _template()}
+    wanted: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in wanted:
+            continue
+        if name not in definitions:
+            raise KeyError(f"keras-mask-codemod has no helper named {name!r}")
+        wanted.add(name)
+        pending.extend(definitions[name].uses & definitions.keys())
+    return wanted
+
+
+def helper_source(names: Iterable[str]) -> str:
+    """Source text of the named helpers and their dependencies, ready to paste into a module.
+
+    Definitions keep the template's order and are separated by two blank lines (PEP 8). The
+    text starts with a one-line comment, attached to the first definition, saying where they
+    come from, and ends with a newline; put two blank lines before it, as before any def.
+    `import keras` is not included: see HELPER_IMPORTS. No names give an empty string.
+    """
+    wanted = _with_dependencies(names)
+    if not wanted:
+        return ""
+    chosen = [d.source for d in _template() if d.name in wanted]
+    return HELPER_HEADER + "\n" + "\n\n\n".join(chosen) + "\n"
+
+
+@functools.cache
+def _helper_by_keras_class() -> dict[str, str]:
+    return {
+        definition.keras_base: definition.name
+        for definition in _template()
+        if definition.keras_base is not None and definition.name.startswith("Masked")
+    }
+
+
+def helper_for_layer(keras_class_name: str) -> str | None:
+    """Mask-aware helper class replacing a Keras layer class (aliases accepted), or None."""
+    canonical = _KERAS_ALIASES.get(keras_class_name, keras_class_name)
+    return _helper_by_keras_class().get(canonical)
