@@ -163,3 +163,11 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
         [sys.executable, "-m", "codemod", "--version"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and result.stdout.startswith("keras-mask-codemod ")
+
+
+def test_notebooks_are_skipped_in_walks_and_refused_by_name(tree: Path) -> None:
+    (tree / "pkg" / "analysis.ipynb").write_text('{"cells": [], "source": "Masking"}')
+    assert invoke("check", "pkg").exit_code == 1  # the walk still checks the .py files only
+    result = invoke("check", "pkg/analysis.ipynb")
+    assert result.exit_code == 2
+    assert "pkg/analysis.ipynb: error: notebooks are not supported yet" in result.stderr
