@@ -199,7 +199,7 @@ class Interpreter:
             self.exec_for(stmt, scope)
         elif isinstance(stmt, ast.While):
             self.eval(stmt.test, scope)
-            self.exec_guarded(stmt.body, scope)
+            self.exec_block(stmt.body, scope)
             self.exec_block(stmt.orelse, scope)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             for item in stmt.items:
@@ -208,18 +208,14 @@ class Interpreter:
                     self.assign(item.optional_vars, value, scope)
             self.exec_block(stmt.body, scope)
         elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            self.exec_guarded(stmt.body, scope)  # type: ignore[attr-defined]
+            self.exec_block(stmt.body, scope)  # type: ignore[attr-defined]
             for handler in stmt.handlers:  # type: ignore[attr-defined]
-                self.exec_guarded(handler.body, scope)
-            self.exec_guarded(stmt.orelse, scope)  # type: ignore[attr-defined]
+                self.exec_block(handler.body, scope)
+            self.exec_block(stmt.orelse, scope)  # type: ignore[attr-defined]
             self.exec_block(stmt.finalbody, scope)  # type: ignore[attr-defined]
         elif isinstance(stmt, ast.Match):
             self.eval(stmt.subject, scope)
             self.exec_branches([case.body for case in stmt.cases], scope)
-
-    def exec_guarded(self, body: list[ast.stmt], scope: Scope) -> None:
-        """Run a body whose `return` must not end the enclosing analysis of a branch."""
-        self.exec_block(body, scope)
 
     def exec_branches(self, bodies: list[list[ast.stmt]], scope: Scope) -> None:
         """Run each branch from the same state, then join what each one assigned."""

@@ -22,9 +22,7 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
     if strategy == "lambda":
         if producer.kind not in ("masking", "embedding"):
             return f"lambda rewrites Masking and Embedding producers only, not {producer.name}"
-        if producer.kind == "masking" and not producer.mask_value_literal:
-            return None  # the value is passed through unchanged as a Lambda argument
-        return None
+        return None  # a non-literal mask_value is passed through unchanged as a Lambda argument
     if strategy == "remove":
         if producer.kind != "masking":
             return f"only a Masking layer can be removed, not {producer.name}"
