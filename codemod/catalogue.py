@@ -265,6 +265,7 @@ HELPER_ENDS = frozenset(
         "MaskedGlobalAveragePooling3D",
         "MaskedFlatten",
         "ApplyMask",
+        "EndMask",
     }
 )
 HELPER_FRAME_MASK = frozenset({"MaskedTimeDistributed"})

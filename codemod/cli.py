@@ -17,6 +17,8 @@ app = typer.Typer(
         "Examples:\n\n"
         "  keras-mask-codemod check src/\n\n"
         "  keras-mask-codemod check model.py --format json\n\n"
+        "  keras-mask-codemod fix --dry-run src/\n\n"
+        "  keras-mask-codemod fix model.py --strategy lambda\n\n"
         "  cat model.py | keras-mask-codemod check - --stdin-filename model.py"
     ),
     add_completion=False,
@@ -54,61 +56,59 @@ PathsArg = Annotated[
 ]
 
 
+SelectOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option(
+        "--select", help="Only these rule codes or prefixes (e.g. KMC1,KMC301).", metavar="CODES"
+    ),
+]
+IgnoreOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--ignore", help="Leave out these rule codes or prefixes.", metavar="CODES"),
+]
+ExcludeOpt = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--exclude", help="Glob of paths to skip (repeatable).", metavar="GLOB"),
+]
+ForceExcludeOpt = Annotated[
+    bool, typer.Option("--force-exclude", help="Apply excludes to paths given explicitly too.")
+]
+StdinFilenameOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--stdin-filename", help="The path to report for source read from stdin.", metavar="PATH"
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")]
+
+
 @app.command()
 def check(
     paths: PathsArg = None,
     output_format: Annotated[
         str, typer.Option("--format", help="Output format: text or json.", metavar="FORMAT")
     ] = "text",
-    stdin_filename: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--stdin-filename",
-            help="The path to report for source read from stdin.",
-            metavar="PATH",
-        ),
-    ] = None,
-    select: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option(
-            "--select",
-            help="Only these rule codes or prefixes (e.g. KMC1,KMC301).",
-            metavar="CODES",
-        ),
-    ] = None,
-    ignore: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--ignore", help="Leave out these rule codes or prefixes.", metavar="CODES"),
-    ] = None,
-    exclude: Annotated[
-        Optional[list[str]],  # noqa: UP045
-        typer.Option("--exclude", help="Glob of paths to skip (repeatable).", metavar="GLOB"),
-    ] = None,
-    force_exclude: Annotated[
-        bool, typer.Option("--force-exclude", help="Apply excludes to paths given explicitly too.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    stdin_filename: StdinFilenameOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    exclude: ExcludeOpt = None,
+    force_exclude: ForceExcludeOpt = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Report every place where a Keras mask reaches a layer that destroys it.
 
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or parsed.
     """
-    from codemod.analysis.findings import Code
-    from codemod.config import OUTPUT_FORMATS, Options, parse_codes
+    from codemod.config import OUTPUT_FORMATS, Options
     from codemod.engine.check import RunReport, check_paths, check_stdin
     from codemod.output import json_report, text
 
     if output_format not in OUTPUT_FORMATS:
         _usage_error(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
-    try:
-        selected = parse_codes(select, option="--select") if select else frozenset(Code)
-        selected -= parse_codes(ignore, option="--ignore")
-    except ValueError as error:
-        _usage_error(str(error))
     options = Options(
         exclude=tuple(exclude or ()),
         force_exclude=force_exclude,
-        select=selected,
+        select=_codes(select, ignore),
         output_format=output_format,
         stdin_filename=stdin_filename,
     )
@@ -131,6 +131,120 @@ def check(
     if report.all_errors:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if report.findings else EXIT_CLEAN)
+
+
+@app.command()
+def fix(
+    paths: PathsArg = None,
+    strategy: Annotated[
+        str,
+        typer.Option(
+            "--strategy",
+            help="auto (default: per finding), mask-aware, lambda or remove.",
+            metavar="STRATEGY",
+        ),
+    ] = "auto",
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", "--diff", help="Write nothing; print the diff that fix would apply."
+        ),
+    ] = False,
+    helpers_module: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--helpers-module",
+            help="Import the helper layers from this module (e.g. myproject.mask_layers), "
+            "written once, instead of adding them to each file.",
+            metavar="MODULE",
+        ),
+    ] = None,
+    stdin_filename: StdinFilenameOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    exclude: ExcludeOpt = None,
+    force_exclude: ForceExcludeOpt = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Rewrite every destroyed mask with a strategy that says what it guarantees.
+
+    Prints one line per rewrite (path:line: strategy: what (why)). With --dry-run the lines go to
+    stderr and a diff that `git apply` accepts goes to stdout. With - the source is read from stdin
+    and the fixed source written to stdout.
+
+    Exit status: 0 done (or nothing to do), 1 findings were left for review (with --dry-run: changes
+    would be made), 2 a file could not be read, parsed or fixed safely.
+    """
+    from codemod.config import FIX_STRATEGIES, Options
+    from codemod.engine.fix import FixRun, fix_paths, fix_stdin
+    from codemod.output import text
+    from codemod.output.diff import unified_diff
+
+    if strategy not in FIX_STRATEGIES:
+        _usage_error(f"--strategy must be one of {', '.join(FIX_STRATEGIES)}, not {strategy!r}")
+    if helpers_module is not None and not _is_module_name(helpers_module):
+        _usage_error(f"--helpers-module must be a dotted module name, not {helpers_module!r}")
+    options = Options(
+        exclude=tuple(exclude or ()),
+        force_exclude=force_exclude,
+        select=_codes(select, ignore),
+        stdin_filename=stdin_filename,
+        strategy=strategy,
+        helpers_module=helpers_module,
+    )
+    paths = paths or ["."]
+    from_stdin = paths == ["-"]
+    if from_stdin:
+        run = FixRun(files=[fix_stdin(sys.stdin.buffer.read(), options)])
+    else:
+        run = fix_paths(paths, options, write=not dry_run)
+
+    messages = sys.stderr if (dry_run or from_stdin) else sys.stdout
+    for report in run.files:
+        for change in report.changes:
+            messages.write(text.change_line(report.path, change) + "\n")
+    if from_stdin:
+        sys.stdout.buffer.write(run.files[0].new or run.files[0].old)
+    elif dry_run:
+        for report in run.files:
+            if report.changed:
+                sys.stdout.buffer.write(
+                    unified_diff(report.old, report.new, _diff_path(report.path))
+                )
+    for path, reason in run.all_errors:
+        sys.stderr.write(text.error_line(path, reason) + "\n")
+    if not quiet:
+        sys.stderr.write(text.fix_summary_line(run, dry_run) + "\n")
+    sys.stdout.flush()
+    if run.all_errors:
+        raise typer.Exit(EXIT_ERROR)
+    if dry_run:
+        raise typer.Exit(EXIT_FINDINGS if any(f.changed for f in run.files) else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if any(f.unfixed for f in run.files) else EXIT_CLEAN)
+
+
+def _codes(select: list[str] | None, ignore: list[str] | None):
+    from codemod.analysis.findings import Code
+    from codemod.config import parse_codes
+
+    try:
+        selected = parse_codes(select, option="--select") if select else frozenset(Code)
+        return selected - parse_codes(ignore, option="--ignore")
+    except ValueError as error:
+        _usage_error(str(error))
+        raise  # unreachable: _usage_error exits
+
+
+def _is_module_name(name: str) -> bool:
+    return all(part.isidentifier() for part in name.split("."))
+
+
+def _diff_path(path: str) -> str:
+    """Paths in a diff are relative (git apply wants them so), with forward slashes."""
+    import os
+
+    relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
+    return relative.replace(os.sep, "/")
 
 
 def _usage_error(message: str) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from codemod.analysis.findings import Code
 
 OUTPUT_FORMATS = ("text", "json")
+FIX_STRATEGIES = ("auto", "mask-aware", "lambda", "remove")
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,8 @@ class Options:
     select: frozenset[Code] = field(default_factory=lambda: frozenset(Code))
     output_format: str = "text"
     stdin_filename: str | None = None
+    strategy: str = "auto"
+    helpers_module: str | None = None
 
     def wants(self, code: Code) -> bool:
         return code in self.select

@@ -11,6 +11,23 @@ def cases() -> list[Path]:
     return sorted(p for p in GOLDEN.iterdir() if (p / "input.py").is_file())
 
 
+STRATEGIES = ("auto", "mask-aware", "lambda", "remove")
+
+
+def fix_outputs(case: Path, strategy: str) -> tuple[Path, Path]:
+    """golden/<case>/fix.<strategy>.txt (the lines fix prints) and .py (the file after fix,
+    present only when fix changes it)."""
+    return case / f"fix.{strategy}.txt", case / f"fix.{strategy}.py"
+
+
+def compare_absent(expected_path: Path, update: bool) -> None:
+    """Assert there is no expected file (nothing to expect); with --update-golden delete it."""
+    if update:
+        expected_path.unlink(missing_ok=True)
+        return
+    assert not expected_path.exists(), f"{expected_path} should not exist: fix changes nothing"
+
+
 def compare(expected_path: Path, actual: bytes, update: bool) -> None:
     """Assert `actual` equals the expected file; with --update-golden write it instead."""
     if update:

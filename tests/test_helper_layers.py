@@ -141,6 +141,7 @@ CASES = [
     Case(lambda: kh.MaskedFlatten(), SEQ, ends_mask=True),
     Case(lambda: kh.MaskedTimeDistributed(keras.layers.Conv2D(3, 3)), VIDEO, mask_axes=2),
     Case(lambda: kh.ApplyMask(), SEQ, ends_mask=True),
+    Case(lambda: kh.EndMask(), SEQ, ends_mask=True),
 ]
 
 
@@ -199,7 +200,7 @@ def test_helper_without_masked_steps_equals_the_keras_layer(case: Case) -> None:
     """Where nothing is masked the rewrite changes nothing: same outputs as the original layer."""
     data = np.random.default_rng(1).normal(size=(2, *case.input_shape)).astype("float32")
     model, layer = build_after_masking(case)
-    if isinstance(layer, kh.ApplyMask):
+    if isinstance(layer, (kh.ApplyMask, kh.EndMask)):
         np.testing.assert_array_equal(predict(model, data)[0], data)
         return
     keras_class = getattr(keras.layers, type(layer).__name__.removeprefix("Masked"))
@@ -828,6 +829,21 @@ def test_apply_mask_ends_the_mask_and_keeps_masking_values() -> None:
     with no_mask_warning():
         model = keras.Model(inputs, [ended, masked])
         got, expected = predict(model, data)
+
+    assert get_keras_mask(ended) is None
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_end_mask_ends_the_mask_and_changes_no_value() -> None:
+    """An Embedding's padding vectors pass unchanged (what a plain Conv1D saw), mask ended."""
+    tokens = np.array([[3, 1, 0, 0], [2, 0, 0, 0]], dtype="int32")
+    inputs = keras.Input((None,), dtype="int32")
+    embedded = keras.layers.Embedding(5, 3, mask_zero=True)(inputs)
+    ended = kh.EndMask()(embedded)
+
+    with no_mask_warning():
+        model = keras.Model(inputs, [ended, embedded])
+        got, expected = predict(model, tokens)
 
     assert get_keras_mask(ended) is None
     np.testing.assert_array_equal(got, expected)

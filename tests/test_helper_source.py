@@ -45,6 +45,7 @@ PUBLIC_HELPERS = {
     "apply_mask",
     "apply_mask_output_shape",
     "ApplyMask",
+    "EndMask",
 }
 
 

@@ -40,6 +40,41 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Span:
+    """Where a node sits in the source: 1-based lines, 0-based character columns, end exclusive.
+
+    The same convention as libcst's PositionProvider, so the rewriter can find the node again.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Site:
+    """One application of a layer: `call` is `layer(x)` itself; `item` is the layer expression in a
+    Sequential list or an add() argument."""
+
+    span: Span
+    kind: str  # "call" or "item"
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The source nodes a rewrite of one finding acts on (found again by position with libcst)."""
+
+    producer: Span  # the call that constructs the mask producer
+    producer_sites: tuple[Site, ...]  # every place it is applied
+    consumer: Span | None  # the call that constructs the layer destroying the mask
+    consumer_sites: tuple[Site, ...]  # the applications of it that receive this mask
+    convert: tuple[
+        tuple[Span, str], ...
+    ] = ()  # constructions mask-aware swaps, with the Keras class
+
+
+@dataclass(frozen=True)
 class Producer(Place):
     kind: str  # "masking", "embedding", "lambda", "time-distributed-masking", "keras-hub-embedding"
     mask_value: float | None = None  # Masking's mask_value when it is a literal
@@ -64,7 +99,10 @@ class Finding:
     mask_used_elsewhere: tuple[str, ...] = ()  # why the producer's mask matters on another branch
     consumer_is_keras: bool = True  # False for a user's own class: it cannot be swapped
     path_blockers: tuple[str, ...] = ()  # destroyers with no mask-aware version on the path
-    downstream_destroyers: tuple[Place, ...] = ()  # between this layer and the downstream consumer
+    # Destroyers further on that a mask-aware rewrite must convert too, since the mask now flows on.
+    downstream_destroyers: tuple[Place, ...] = ()
+    targets: Targets | None = None
+    keras_2: bool = False  # the layers come from Keras 2 (tf_keras...), where our helpers cannot go
     strategy: str = "manual"
     detail: str = ""  # extra words for manual-review findings
 

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from codemod.analysis.findings import Code, Finding, Place, Producer
+from codemod.analysis.findings import Code, Finding, Place, Producer, Site, Span, Targets
 from codemod.analysis.values import Layer, Node, Tensor, Trace
 from codemod.catalogue import HELPER_ENDS, HELPER_PASSES, Family, Passes
 
@@ -52,11 +52,14 @@ class Graph:
 
     # Building the graph -------------------------------------------------------------------------
 
-    def apply(self, layer: Layer, inputs: list[Tensor]) -> Tensor:
-        """Apply `layer` to `inputs`; return its output tensor with the masks it carries."""
+    def apply(
+        self, layer: Layer, inputs: list[Tensor], site: ast.AST, site_kind: str = "call"
+    ) -> Tensor:
+        """Apply `layer` to `inputs` at `site`: a `layer(x)` call, or (`site_kind` "item") the layer
+        in a Sequential list or add() argument. Return its output tensor with the masks it carries."""
         origins = tuple(dict.fromkeys(node for tensor in inputs for node in tensor.origins))
         all_traces = frozenset(t for tensor in inputs for t in tensor.traces)
-        node = Node(layer, origins, frozenset(), len(self._nodes))
+        node = Node(layer, origins, frozenset(), len(self._nodes), site, site_kind)
         out = self._output_traces(layer, inputs, all_traces, node)
         node.traces = frozenset(out)
         self._nodes.append(node)
@@ -195,12 +198,20 @@ class Graph:
     def _finding(self, pending: _Pending) -> Finding:
         line, column, end_line, end_column = self._place_of(pending.site)
         trace = pending.trace
-        down, between = self._downstream(pending.nodes)
+        down = self._downstream(pending.nodes)
         consumer = Place(pending.label, line, column)
         blockers = []
-        if pending.consumer is not None and not has_mask_aware_version(pending.consumer):
-            blockers.append(pending.consumer.name)
-        blockers += [layer.name for layer in between if not has_mask_aware_version(layer)]
+        converts: list[Layer] = []
+        if pending.consumer is not None:
+            if has_mask_aware_version(pending.consumer):
+                converts.append(pending.consumer)
+                if not _ends_when_converted(pending.consumer):
+                    frames = _time_distributed_destroyer(pending.consumer)
+                    more, blocked = self._conversion_path(pending.nodes, frames)
+                    converts += more
+                    blockers += [layer.name for layer in blocked]
+            else:
+                blockers.insert(0, pending.consumer.name)
         detail = pending.detail
         if pending.code is Code.MANUAL_REVIEW and pending.consumer is not None:
             detail = f"may reach {pending.label} (line {line}): {detail}"
@@ -219,39 +230,82 @@ class Graph:
             mask_used_elsewhere=tuple(self._used_by.get(trace.producer.node, ())),
             consumer_is_keras=pending.consumer is not None and pending.consumer.origin == "keras",
             path_blockers=tuple(dict.fromkeys(blockers)),
-            downstream_destroyers=tuple(self._place(layer) for layer in between),
+            downstream_destroyers=tuple(self._place(layer) for layer in converts[1:]),
+            targets=self._targets(trace.producer, pending, converts),
+            keras_2=trace.producer.keras_2
+            or (pending.consumer is not None and pending.consumer.keras_2),
             detail=detail,
         )
 
-    def _downstream(self, starts: Iterable[Node]) -> tuple[Layer | None, list[Layer]]:
-        """The nearest mask consumer after the destroying layer, and the destroyers on the way."""
-        parents: dict[int, Node | None] = {}
+    def _targets(self, producer: Layer, pending: _Pending, converts: list[Layer]) -> Targets:
+        consumer = pending.consumer
+        return Targets(
+            producer=self._span(producer.node),
+            producer_sites=tuple(
+                self._site(node) for node in self._nodes if node.layer is producer
+            ),
+            consumer=self._span(consumer.node) if consumer is not None else None,
+            consumer_sites=tuple(self._site(node) for node in pending.nodes),
+            convert=tuple((self._span(layer.node), _class_name(layer)) for layer in converts),
+        )
+
+    def _site(self, node: Node) -> Site:
+        return Site(self._span(node.site), node.site_kind)
+
+    def _span(self, node: ast.AST) -> Span:
+        line, column, end_line, end_column = self._place_of(node)
+        return Span(line, column - 1, end_line, end_column - 1)
+
+    def _downstream(self, starts: Iterable[Node]) -> Layer | None:
+        """The nearest mask consumer after the destroying layer, on any path."""
+        seen: set[int] = set()
         queue: deque[Node] = deque()
         for start in starts:
-            if id(start) not in parents:
-                parents[id(start)] = None
+            if id(start) not in seen:
+                seen.add(id(start))
                 queue.append(start)
         while queue:
             node = queue.popleft()
             for succ in self._successors.get(id(node), ()):
-                if id(succ) in parents:
+                if id(succ) in seen:
                     continue
-                parents[id(succ)] = node
+                seen.add(id(succ))
                 fact = succ.layer.fact
                 if fact is not None and fact.downstream_consumer and succ.layer.origin == "keras":
-                    return succ.layer, self._destroyers_before(succ, parents)
+                    return succ.layer
                 queue.append(succ)
-        return None, []
+        return None
 
-    def _destroyers_before(self, node: Node, parents: dict[int, Node | None]) -> list[Layer]:
-        path: list[Layer] = []
-        current = parents[id(node)]
-        while current is not None and parents[id(current)] is not None:
-            layer = current.layer
-            if destroys_mask(layer) or _time_distributed_destroyer(layer):
-                path.append(layer)
-            current = parents[id(current)]
-        return path[::-1]
+    def _conversion_path(
+        self, starts: Iterable[Node], frame_level: bool
+    ) -> tuple[list[Layer], list[Layer]]:
+        """Follow the mask a mask-aware layer now passes on: the destroyers it reaches, which a
+        mask-aware rewrite converts as well, and those with no mask-aware version (blockers).
+        After a MaskedTimeDistributed the mask has one value per frame, which TimeDistributed
+        passes on correctly, so later TimeDistributed layers need no conversion."""
+        converts: list[Layer] = []
+        blockers: list[Layer] = []
+        seen: set[int] = set()
+        queue: deque[tuple[Node, bool]] = deque((start, frame_level) for start in starts)
+        while queue:
+            node, frames = queue.popleft()
+            for succ in self._successors.get(id(node), ()):
+                if id(succ) in seen:
+                    continue
+                seen.add(id(succ))
+                layer = succ.layer
+                if _time_distributed_destroyer(layer) and frames:
+                    queue.append((succ, frames))
+                elif destroys_mask(layer) or _time_distributed_destroyer(layer):
+                    if not has_mask_aware_version(layer):
+                        _add_once(blockers, layer)
+                        continue
+                    _add_once(converts, layer)
+                    if not _ends_when_converted(layer):
+                        queue.append((succ, frames or _time_distributed_destroyer(layer)))
+                elif _passes_mask(layer):
+                    queue.append((succ, frames))
+        return converts, blockers
 
     def _producer(self, layer: Layer) -> Producer:
         spec = layer.producer
@@ -285,6 +339,37 @@ def destroys_mask(layer: Layer) -> bool:
         return not layer.fact.supports_masking
     # A user's class that is not a subclass of a catalogued layer: Keras' default is no masking.
     return layer.origin in ("user", "model")
+
+
+def _passes_mask(layer: Layer) -> bool:
+    """Whether a mask arriving at this (non-destroying) layer may go on to its output."""
+    if layer.producer is not None:
+        return False  # its own mask replaces the one arriving
+    if layer.helper_role is not None:
+        return layer.helper_role != "ends"
+    fact = layer.fact
+    if fact is None or layer.origin == "user" or fact.name == "TimeDistributed":
+        return True
+    if fact.name == "Bidirectional" and layer.inner is not None:
+        return layer.inner.return_sequences is not False
+    if fact.passes is Passes.IF_RETURN_SEQUENCES:
+        return layer.return_sequences is not False
+    return fact.passes is not Passes.NONE
+
+
+def _ends_when_converted(layer: Layer) -> bool:
+    """Mask-aware global pooling and Flatten use the mask and end it."""
+    return layer.fact is not None and f"Masked{layer.fact.name}" in HELPER_ENDS
+
+
+def _class_name(layer: Layer) -> str:
+    """The Keras class a mask-aware rewrite replaces (TimeDistributed for a wrapper)."""
+    return layer.fact.name if layer.fact is not None else layer.name
+
+
+def _add_once(layers: list[Layer], layer: Layer) -> None:
+    if not any(seen is layer for seen in layers):
+        layers.append(layer)
 
 
 def _time_distributed_destroyer(layer: Layer) -> bool:

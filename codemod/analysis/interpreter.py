@@ -461,7 +461,9 @@ class Interpreter:
     ) -> Value:
         resolved = names.classify(func.path, self.layer_names)
         if resolved.kind is Kind.LAYER:
-            return self.construct_keras_layer(resolved.name, args, kwargs, expr)
+            layer = self.construct_keras_layer(resolved.name, args, kwargs, expr)
+            layer.keras_2 = names.is_keras_2_path(func.path)
+            return layer
         if resolved.kind is Kind.HELPER:
             return self.construct_helper(resolved.name, args, kwargs, expr)
         if resolved.kind is Kind.SEQUENTIAL:
@@ -748,14 +750,16 @@ class Interpreter:
             for stmt in node.body
         )
 
-    def apply(self, func: Value, inputs: list[Tensor], site: ast.AST) -> Tensor:
+    def apply(
+        self, func: Value, inputs: list[Tensor], site: ast.AST, site_kind: str = "call"
+    ) -> Tensor:
         """Call a layer or a model on tensors."""
         if isinstance(func, Layer):
-            return self.graph.apply(func, inputs)
+            return self.graph.apply(func, inputs, site, site_kind)
         if isinstance(func, (SequentialModel, FunctionalModel)):
             # A nested model does not support masking and attaches no mask to its output (3.15).
             name = "Sequential" if isinstance(func, SequentialModel) else "Functional"
-            return self.graph.apply(self.model_layer(func.node, name), inputs)
+            return self.graph.apply(self.model_layer(func.node, name), inputs, site, site_kind)
         return Tensor()
 
     @staticmethod
@@ -771,9 +775,9 @@ class Interpreter:
 
     def apply_item(self, item: Value, tensor: Tensor, site: ast.AST) -> Tensor:
         if isinstance(item, Layer):
-            return self.graph.apply(item, [tensor])
+            return self.graph.apply(item, [tensor], site, "item")
         if isinstance(item, (SequentialModel, FunctionalModel)):
-            return self.apply(item, [tensor], site)
+            return self.apply(item, [tensor], site, "item")
         if isinstance(item, Alt):
             result = Tensor()
             for option in item.options:

@@ -33,6 +33,22 @@ KERAS_ROOTS = (
     "keras",
 )
 KERAS_HUB_ROOTS = ("keras_hub", "keras_nlp")
+# Roots that only ever held Keras 2: code written against them cannot use Keras 3 helper layers.
+KERAS_2_ROOTS = ("tf_keras", "tensorflow.python.keras")
+# Keras 2 module layout (keras.layers.core.Dense...), gone in Keras 3.
+_KERAS_2_LAYER_MODULES = ("convolutional", "core", "embeddings", "recurrent", "pooling", "wrappers")
+
+
+def is_keras_2_path(path: str) -> bool:
+    """Whether an import path exists only in Keras 2 (tf_keras, tensorflow.python.keras, ...)."""
+    if any(path == root or path.startswith(root + ".") for root in KERAS_2_ROOTS):
+        return True
+    parts = path.split(".")
+    return (
+        parts[:2] == ["keras", "layers"] and len(parts) > 3 and parts[2] in _KERAS_2_LAYER_MODULES
+    )
+
+
 # Modules whose functions take tensors and return tensors without a Keras mask (raw ops).
 RAW_OP_ROOTS = ("tensorflow", "jax", "numpy", "torch", "math")
 

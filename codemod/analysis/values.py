@@ -58,6 +58,7 @@ class Layer(Value):
     helper_role: str | None = None  # "passes", "ends", "frame-mask" for our own helpers
     user_supports_masking: bool = False
     user_compute_mask: bool = False
+    keras_2: bool = False  # imported from a Keras 2 only path (tf_keras...): no Keras 3 helpers
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,6 +88,8 @@ class Node:
     inputs: tuple[Node, ...]
     traces: frozenset[Trace]
     index: int
+    site: ast.AST  # where it is applied: `layer(x)`, a Sequential item, an add() argument
+    site_kind: str = "call"  # "call" for `layer(x)`, "item" for the other two
 
 
 @dataclass(eq=False)

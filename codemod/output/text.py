@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from codemod.analysis.findings import Finding
 from codemod.engine.check import RunReport
+
+if TYPE_CHECKING:
+    from codemod.engine.fix import FixRun
+    from codemod.rewrite.plan import Change
 
 
 def finding_line(path: str, finding: Finding) -> str:
@@ -29,4 +35,32 @@ def summary_line(report: RunReport) -> str:
         text = f"No destroyed masks ({checked})"
     if errors:
         text += f"; {errors} file{'s' if errors != 1 else ''} could not be checked"
+    return text + "."
+
+
+def change_line(path: str, change: Change) -> str:
+    """`path:line: strategy: Conv1D -> MaskedConv1D (reason)`, or why nothing was rewritten."""
+    line = change.finding.line
+    if change.summary is not None:
+        return f"{path}:{line}: {change.strategy}: {change.summary} ({change.reason})"
+    if change.strategy == "manual":
+        return f"{path}:{line}: manual: {change.finding.code.value} {change.reason}"
+    return f"{path}:{line}: {change.reason}"
+
+
+def fix_summary_line(run: FixRun, dry_run: bool) -> str:
+    changed = sum(1 for f in run.files if f.changed)
+    rewrites = sum(1 for f in run.files if f.changed for c in f.changes if c.summary is not None)
+    left = sum(len(f.unfixed) for f in run.files)
+    errors = len(run.all_errors)
+    files = len(run.files)
+    verb = "Would rewrite" if dry_run else "Rewrote"
+    text = (
+        f"{verb} {rewrites} finding{'s' if rewrites != 1 else ''} in {changed} "
+        f"file{'s' if changed != 1 else ''} ({files} file{'s' if files != 1 else ''} checked)"
+    )
+    if left:
+        text += f"; {left} left for review"
+    if errors:
+        text += f"; {errors} file{'s' if errors != 1 else ''} could not be fixed"
     return text + "."

@@ -12,7 +12,15 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
     if finding.code is Code.MANUAL_REVIEW:
         return "the mask's path cannot be followed statically"
     producer = finding.producer
+    keras_2 = "the helper layers need Keras 3, and this code imports Keras 2 (tf_keras or the like)"
     if strategy == "mask-aware":
+        if finding.keras_2:
+            return keras_2
+        if not finding.consumer_is_keras and finding.path_blockers[:1] == (finding.consumer.name,):
+            return (
+                f"{finding.consumer.name} is not a Keras layer; make it mask-aware by hand "
+                "(supports_masking = True and a compute_mask for its output)"
+            )
         if finding.path_blockers:
             names = ", ".join(finding.path_blockers)
             return f"no mask-aware version of {names} exists"
@@ -22,6 +30,8 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
     if strategy == "lambda":
         if producer.kind not in ("masking", "embedding"):
             return f"lambda rewrites Masking and Embedding producers only, not {producer.name}"
+        if finding.keras_2 and (producer.kind == "masking" or finding.mask_used_elsewhere):
+            return keras_2
         return None  # a non-literal mask_value is passed through unchanged as a Lambda argument
     if strategy == "remove":
         if producer.kind != "masking":

@@ -801,3 +801,25 @@ class ApplyMask(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+class EndMask(keras.layers.Layer):
+    """End the mask here without changing any value, explicitly and without a warning.
+
+    Used where the layer after it ignored the mask anyway (an Embedding's padding vectors reach
+    a convolution unchanged) while another branch from the same producer still needs the mask.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        return inputs
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+    def compute_output_shape(self, input_shape):
+        return input_shape

@@ -1,0 +1,131 @@
+"""Fix files: read, rewrite (rewrite/fix.py), and write back atomically in the file's own encoding.
+
+Per file the result is one of: unchanged, changed (written, or only shown with --dry-run), or an
+error with a one-line reason, in which case the file is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from codemod.analysis import AnalysisError
+from codemod.analysis.findings import Finding
+from codemod.config import Options
+from codemod.engine.discover import discover
+from codemod.engine.helpers_module import HelpersModuleError, ensure_helpers_module
+from codemod.engine.sources import (
+    Source,
+    SourceError,
+    decode_source,
+    encode_like,
+    read_source,
+    write_atomic,
+)
+from codemod.rewrite.plan import Change
+
+
+@dataclass
+class FixReport:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    error: str | None = None
+    old: bytes = b""
+    new: bytes = b""  # equal to `old` when nothing changed
+
+    @property
+    def changed(self) -> bool:
+        return self.error is None and self.new != self.old
+
+    @property
+    def unfixed(self) -> list[Change]:
+        return [change for change in self.changes if change.summary is None]
+
+
+@dataclass
+class FixRun:
+    files: list[FixReport] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) from discovery
+
+    @property
+    def all_errors(self) -> list[tuple[str, str]]:
+        return self.errors + [(f.path, f.error) for f in self.files if f.error is not None]
+
+
+def fix_source(source: Source, options: Options) -> FixReport:
+    """The fixed bytes of one source (nothing is written here)."""
+    from codemod.rewrite.fix import FixError, fix_text
+
+    report = FixReport(source.path, old=source.raw, new=source.raw)
+    try:
+        result = fix_text(
+            source.text,
+            options.strategy,
+            options.helpers_module,
+            wanted=options.wants,
+        )
+    except (AnalysisError, FixError) as error:
+        report.error = str(error)
+        return report
+    except Exception as error:  # noqa: BLE001 - a bug of ours must not end the run or show a traceback
+        report.error = f"internal error, please report it: {type(error).__name__}: {error}"
+        return report
+    report.findings = [f for f in result.findings if options.wants(f.code)]
+    report.changes = result.changes
+    if result.text != source.text:
+        report.new = encode_like(result.text, source)
+    return report
+
+
+def fix_file(path: str, options: Options, write: bool) -> FixReport:
+    if path.endswith(".ipynb"):
+        return FixReport(
+            path, error="notebooks are not supported yet; export the code to a .py file"
+        )
+    try:
+        source = read_source(path)
+    except SourceError as error:
+        return FixReport(path, error=error.reason)
+    report = fix_source(source, options)
+    if write and report.changed:
+        _write(report)
+    return report
+
+
+def fix_stdin(raw: bytes, options: Options) -> FixReport:
+    path = options.stdin_filename or "-"
+    try:
+        source = decode_source(raw, path)
+    except SourceError as error:
+        return FixReport(path, error=error.reason, old=raw, new=raw)
+    return fix_source(source, options)
+
+
+def fix_paths(paths: list[str], options: Options, write: bool) -> FixRun:
+    found = discover(
+        paths, exclude=options.exclude, force_exclude=options.force_exclude, extensions=(".py",)
+    )
+    run = FixRun(errors=list(found.errors))
+    if options.helpers_module is None:
+        for path in found.files:
+            run.files.append(fix_file(str(path), options, write))
+        return run
+    # The helpers module must exist before any file importing from it is written.
+    run.files = [fix_file(str(path), options, write=False) for path in found.files]
+    if write and any(report.changed for report in run.files):
+        try:
+            ensure_helpers_module(options.helpers_module)
+        except HelpersModuleError as error:
+            run.errors.append((error.path, error.reason))
+            return run
+        for report in run.files:
+            if report.changed:
+                _write(report)
+    return run
+
+
+def _write(report: FixReport) -> None:
+    try:
+        write_atomic(report.path, report.new)
+    except SourceError as error:
+        report.error = error.reason

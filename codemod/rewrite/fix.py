@@ -1,0 +1,125 @@
+"""Fix one source text: findings -> plan -> edits -> imports and helpers -> verified new text.
+
+A result is returned only when it parses, `check` finds nothing more to rewrite in it, and a
+second run would leave it as it is; otherwise the text comes back unchanged with an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from codemod.analysis import AnalysisError, analyze, may_contain_producer
+from codemod.analysis.findings import Code, Finding
+from codemod.rewrite import imports
+from codemod.rewrite.edits import Edit, MaskingToLambda, helpers_used
+from codemod.rewrite.helper_source import HELPER_IMPORTS, helper_source
+from codemod.rewrite.plan import Change, plan
+from codemod.rewrite.syntax import SourceIndex
+from codemod.rewrite.transform import EditError, apply_edits
+
+
+class FixError(Exception):
+    """The file cannot be fixed safely; the message is one line for the user."""
+
+
+@dataclass
+class FixResult:
+    text: str  # the new text; the old one when nothing changed
+    findings: list[Finding] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def rewrites(self) -> list[Change]:
+        return [change for change in self.changes if change.summary is not None]
+
+
+def fix_text(
+    text: str,
+    strategy: str = "auto",
+    helpers_module: str | None = None,
+    wanted: Callable[[Code], bool] | None = None,
+) -> FixResult:
+    """Rewrite `text` with `strategy`; `wanted` picks rule codes to fix (--select), default all.
+
+    Raises AnalysisError when the text cannot be parsed and FixError when the rewrite cannot be
+    made safely.
+    """
+    if not may_contain_producer(text):
+        return FixResult(text)
+    findings = analyze(text)
+    chosen = [f for f in findings if wanted is None or wanted(f.code)]
+    if not chosen:
+        return FixResult(text, findings)
+    new_text, changes = _rewrite(text, chosen, strategy, helpers_module)
+    if new_text != text:
+        _verify(new_text, strategy, helpers_module)
+    return FixResult(new_text, findings, changes)
+
+
+def _rewrite(
+    text: str, findings: list[Finding], strategy: str, helpers_module: str | None
+) -> tuple[str, list[Change]]:
+    try:
+        index = SourceIndex(text)
+    except cst.ParserSyntaxError as error:
+        raise FixError(f"libcst cannot parse this file: {_first_line(error)}") from None
+    changes, edits = plan(findings, strategy, index)
+    if not edits:
+        return text, changes
+    try:
+        module = apply_edits(index, edits, "Lambda")
+    except EditError as error:
+        raise FixError(str(error)) from None
+    module = _bind_lambda(module, index, edits)
+    module = _add_helpers(module, edits, helpers_module)
+    new_text = module.code
+    module = imports.remove_unused(module, imports.name_counts(text), imports.name_counts(new_text))
+    return module.code, changes
+
+
+def _bind_lambda(module: cst.Module, index: SourceIndex, edits: list[Edit]) -> cst.Module:
+    """A bare `Masking(...)` became `Lambda(...)`: import Lambda beside Masking."""
+    for edit in edits:
+        if not isinstance(edit, MaskingToLambda):
+            continue
+        call = index.call(edit.target)
+        if call is None or not isinstance(call.func, cst.Name):
+            continue
+        module, done = imports.add_to_import_of(module, call.func.value, "Lambda")
+        if not done and not imports.binds(module, "Lambda"):
+            raise FixError(f"cannot tell where {call.func.value} is imported from")
+    return module
+
+
+def _add_helpers(module: cst.Module, edits: list[Edit], helpers_module: str | None) -> cst.Module:
+    names = {name for edit in edits for name in helpers_used(edit)}
+    if helpers_module is not None:
+        return imports.add_from_import(module, helpers_module, names)
+    missing = sorted(name for name in names if not imports.binds(module, name))
+    if not missing:
+        return module
+    for name in HELPER_IMPORTS:
+        module = imports.ensure_import(module, name)
+    return imports.insert_helpers(module, helper_source(missing), missing)
+
+
+def _verify(new_text: str, strategy: str, helpers_module: str | None) -> None:
+    try:
+        findings = analyze(new_text)
+    except AnalysisError as error:
+        raise FixError(f"the rewrite does not parse ({error}); please report this") from None
+    if not findings:
+        return
+    index = SourceIndex(new_text)
+    _, edits = plan(findings, strategy, index)
+    if edits:
+        raise FixError(
+            "a second run would change the rewritten file again; left untouched, please report this"
+        )
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,301 @@
+"""Imports and helper definitions after a rewrite, in the file's own style.
+
+Names are added to an existing `from ... import` when one fits, `import keras` is added only
+when nothing binds `keras`, helper definitions go once after the imports, and an import whose
+last use the rewrite removed goes too (only those: other unused imports are the user's business).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+
+_IMPORTS = (cst.Import, cst.ImportFrom)
+
+
+def name_counts(text: str) -> Counter[str]:
+    """How often each name is read or written in the code (imports themselves excluded)."""
+    return Counter(node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name))
+
+
+def binds(module: cst.Module, name: str) -> bool:
+    """Whether a top-level import, def, class or assignment binds `name`."""
+    return name in _top_level_bindings(module)
+
+
+def add_to_import_of(module: cst.Module, bound: str, new: str) -> tuple[cst.Module, bool]:
+    """Add `new` to the `from X import ...` (anywhere) that binds `bound`; False if there is none."""
+    adder = _AddToImport(bound, new)
+    updated = module.visit(adder)
+    return updated, adder.done
+
+
+def ensure_import(module: cst.Module, name: str) -> cst.Module:
+    """Add `import name` unless a top-level statement binds `name` already."""
+    if binds(module, name):
+        return module
+    body = list(module.body)
+    position = _import_position(body, name)
+    statement = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name(name))])])
+    if position < len(body) and position > _header_end(body):
+        statement = statement.with_changes(leading_lines=body[position].leading_lines)
+        body[position] = body[position].with_changes(leading_lines=[])
+    body.insert(position, statement)
+    return module.with_changes(body=body)
+
+
+def add_from_import(module: cst.Module, source: str, names: Iterable[str]) -> cst.Module:
+    """Add `from source import a, b` after the last top-level import (names already bound skipped)."""
+    wanted = sorted(name for name in set(names) if not binds(module, name))
+    if not wanted:
+        return module
+    text = f"from {source} import {', '.join(wanted)}"
+    statement = cst.parse_statement(text + module.default_newline, config=module.config_for_parsing)
+    body = list(module.body)
+    body.insert(_after_imports(body), statement)
+    return module.with_changes(body=body)
+
+
+def insert_helpers(module: cst.Module, helper_text: str, helper_names: Iterable[str]) -> cst.Module:
+    """Put the helper definitions after the imports, before any top-level use of them."""
+    if not helper_text:
+        return module
+    # Parsed in the file's newline style, so the docstrings' line breaks match the file's too.
+    block = list(cst.parse_module(helper_text.replace("\n", module.default_newline)).body)
+    blank = [cst.EmptyLine(), cst.EmptyLine()]
+    block[0] = block[0].with_changes(leading_lines=[*blank, *block[0].leading_lines])
+    body = list(module.body)
+    position = min(_after_imports(body), _first_use(body, set(helper_names)))
+    if position < len(body):
+        following = body[position]
+        lines = list(following.leading_lines)
+        empty = 0
+        while empty < len(lines) and lines[empty].comment is None:
+            empty += 1
+        if empty < 2:
+            lines = [cst.EmptyLine()] * (2 - empty) + lines
+        body[position] = following.with_changes(leading_lines=lines)
+    elif position == 0:
+        block[0] = block[0].with_changes(leading_lines=block[0].leading_lines[2:])
+    body[position:position] = block
+    return module.with_changes(body=body)
+
+
+def remove_unused(module: cst.Module, before: Counter[str], after: Counter[str]) -> cst.Module:
+    """Drop import names that were used before the rewrite and are not used after it."""
+    gone = {name for name, count in before.items() if count and not after.get(name)}
+    if not gone:
+        return module
+    return module.visit(_RemoveImports(gone))
+
+
+# Where things go --------------------------------------------------------------------------------
+
+
+def _is_import(statement: cst.CSTNode) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return all(isinstance(small, _IMPORTS) for small in statement.body)
+    if isinstance(statement, cst.Try):
+        return all(_is_import(inner) for inner in statement.body.body)
+    return False
+
+
+def _header_end(body: Sequence[cst.BaseStatement]) -> int:
+    """Index just past a module docstring and `from __future__` imports."""
+    position = 0
+    for statement in body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        small = statement.body[0]
+        is_doc = (
+            position == 0
+            and isinstance(small, cst.Expr)
+            and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        )
+        is_future = isinstance(small, cst.ImportFrom) and _module_name(small) == "__future__"
+        if not (is_doc or is_future):
+            break
+        position += 1
+    return position
+
+
+def _after_imports(body: Sequence[cst.BaseStatement]) -> int:
+    """Just past the last top-level import before the first def or class."""
+    position = _header_end(body)
+    for index, statement in enumerate(body):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            break
+        if _is_import(statement):
+            position = index + 1
+    return position
+
+
+def _import_position(body: Sequence[cst.BaseStatement], name: str) -> int:
+    """Before the first import of `name`'s family (`from keras import x`), else after the imports."""
+    for index, statement in enumerate(body[: _after_imports(body)]):
+        if isinstance(statement, cst.SimpleStatementLine) and _is_import(statement):
+            first = statement.body[0]
+            module = (
+                _module_name(first)
+                if isinstance(first, cst.ImportFrom)
+                else _dotted(first.names[0].name)  # type: ignore[union-attr]
+            )
+            root = module.split(".")[0]
+            if root == name or (root == "tensorflow" and name == "keras"):
+                return index
+    return _after_imports(body)
+
+
+def _first_use(body: Sequence[cst.BaseStatement], names: set[str]) -> int:
+    for index, statement in enumerate(body):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        finder = _NameFinder(names)
+        statement.visit(finder)
+        if finder.found:
+            return index
+    return len(body)
+
+
+class _NameFinder(cst.CSTVisitor):
+    def __init__(self, names: set[str]) -> None:
+        super().__init__()
+        self.names, self.found = names, False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value in self.names:
+            self.found = True
+
+
+def _top_level_bindings(module: cst.Module) -> set[str]:
+    names: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            names.add(statement.name.value)
+        if isinstance(statement, cst.Try):
+            for inner in statement.body.body:
+                names |= _line_bindings(inner)
+        names |= _line_bindings(statement)
+    return names
+
+
+def _line_bindings(statement: cst.CSTNode) -> set[str]:
+    names: set[str] = set()
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return names
+    for small in statement.body:
+        if isinstance(small, _IMPORTS) and not isinstance(small.names, cst.ImportStar):
+            for alias in small.names:
+                names.add(_bound_name(alias, isinstance(small, cst.Import)))
+        elif isinstance(small, cst.Assign):
+            for target in small.targets:
+                if isinstance(target.target, cst.Name):
+                    names.add(target.target.value)
+    return names
+
+
+def _bound_name(alias: cst.ImportAlias, plain_import: bool) -> str:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    dotted = _dotted(alias.name)
+    return dotted.split(".")[0] if plain_import else dotted
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _module_name(node: cst.ImportFrom) -> str:
+    dots = "." * len(node.relative)
+    return dots + (_dotted(node.module) if node.module is not None else "")
+
+
+# Editing import statements ----------------------------------------------------------------------
+
+
+def _inner_comma(aliases: Sequence[cst.ImportAlias]) -> cst.Comma:
+    for alias in aliases[:-1]:
+        if isinstance(alias.comma, cst.Comma):
+            return alias.comma
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+class _AddToImport(cst.CSTTransformer):
+    def __init__(self, bound: str, new: str) -> None:
+        super().__init__()
+        self.bound, self.new, self.done = bound, new, False
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom) -> cst.ImportFrom:
+        if self.done or isinstance(updated.names, cst.ImportStar):
+            return updated
+        aliases = list(updated.names)
+        names = [_bound_name(alias, False) for alias in aliases]
+        if self.bound not in names:
+            return updated
+        self.done = True
+        if self.new in names:
+            return updated
+        plain = [_dotted(alias.name) for alias in aliases]
+        position = len(aliases)
+        if plain == sorted(plain):
+            position = next((i for i, name in enumerate(plain) if name > self.new), len(aliases))
+        template = _inner_comma(aliases)
+        alias = cst.ImportAlias(cst.Name(self.new))
+        if position < len(aliases):
+            aliases.insert(position, alias.with_changes(comma=template))
+        else:
+            last = aliases[-1]
+            aliases[-1] = last.with_changes(comma=template)
+            aliases.append(alias.with_changes(comma=last.comma))
+        changes: dict[str, object] = {"names": aliases}
+        if len(aliases) > 1 and updated.lpar is None and _too_long(aliases):
+            changes.update(lpar=cst.LeftParen(), rpar=cst.RightParen())
+        return updated.with_changes(**changes)
+
+
+def _too_long(aliases: Sequence[cst.ImportAlias]) -> bool:
+    return sum(len(_dotted(alias.name)) + 2 for alias in aliases) > 70
+
+
+class _RemoveImports(cst.CSTTransformer):
+    """Remove named import aliases at the top level; a statement left empty goes entirely."""
+
+    def __init__(self, names: set[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def leave_Import(
+        self, original: cst.Import, updated: cst.Import
+    ) -> cst.Import | cst.RemovalSentinel:
+        return self._trim(updated, plain=True)
+
+    def leave_ImportFrom(
+        self, original: cst.ImportFrom, updated: cst.ImportFrom
+    ) -> cst.ImportFrom | cst.RemovalSentinel:
+        if isinstance(updated.names, cst.ImportStar):
+            return updated
+        return self._trim(updated, plain=False)
+
+    def _trim(self, node, plain: bool):
+        aliases = list(node.names)
+        kept = [alias for alias in aliases if _bound_name(alias, plain) not in self.names]
+        if len(kept) == len(aliases):
+            return node
+        if not kept:
+            return cst.RemovalSentinel.REMOVE
+        if kept[-1] is not aliases[-1]:
+            kept[-1] = kept[-1].with_changes(comma=aliases[-1].comma)
+        return node.with_changes(names=kept)

@@ -1,0 +1,369 @@
+"""Carry out edits on the libcst tree; every node no edit names keeps its exact bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import libcst as cst
+
+from codemod.rewrite.edits import (
+    DropMaskZero,
+    Edit,
+    EndMaskBefore,
+    MaskingToLambda,
+    RemoveProducer,
+    SwapClass,
+    UnwrapTimeDistributed,
+)
+from codemod.rewrite.syntax import SourceIndex
+
+
+class EditError(Exception):
+    """An edit could not be carried out; the message says why, for the user."""
+
+
+def apply_edits(index: SourceIndex, edits: Iterable[Edit], lambda_name: str) -> cst.Module:
+    """The module with `edits` done. `lambda_name` is how the file spells Lambda for a bare
+    `Masking(...)` call (attribute spellings keep their prefix: `layers.Lambda`)."""
+    transformer = _Transformer(lambda_name, index.module)
+    for edit in edits:
+        transformer.plan(index, edit)
+    return index.module.visit(transformer)
+
+
+class _Transformer(cst.CSTTransformer):
+    def __init__(self, lambda_name: str, module: cst.Module) -> None:
+        super().__init__()
+        self._lambda_name = lambda_name
+        self._module = module
+        self._lines = module.code.split("\n")
+        self._lambda_line: dict[cst.Call, int] = {}
+        self._swap: dict[cst.Call, str] = {}
+        self._to_lambda: set[cst.Call] = set()
+        self._drop_mask_zero: set[cst.Call] = set()
+        self._unwrap: set[cst.Call] = set()  # `f(x)` becomes `x`
+        self._wrap_input: dict[cst.Call, str] = {}  # `layer(x)` becomes `layer(End()(x))`
+        self._drop_element: set[cst.Element] = set()
+        self._element_before: dict[cst.Element, str] = {}
+        self._drop_line: set[cst.SimpleStatementLine] = set()
+        self._line_before: dict[cst.SimpleStatementLine, str] = {}
+        self._rewire: set[cst.SimpleStatementLine] = set()  # became `name = other`: rewire
+
+    # Planning: find each edit's nodes ------------------------------------------------------------
+
+    def plan(self, index: SourceIndex, edit: Edit) -> None:
+        if isinstance(edit, SwapClass):
+            self._swap[_call(index, edit.target)] = edit.helper
+        elif isinstance(edit, UnwrapTimeDistributed):
+            self._unwrap.add(_call(index, edit.target))
+        elif isinstance(edit, MaskingToLambda):
+            call = _call(index, edit.target)
+            self._to_lambda.add(call)
+            self._lambda_line[call] = edit.target.line
+        elif isinstance(edit, DropMaskZero):
+            self._drop_mask_zero.add(_call(index, edit.target))
+        elif isinstance(edit, EndMaskBefore):
+            self._plan_end_mask(index, edit)
+        elif isinstance(edit, RemoveProducer):
+            self._plan_removal(index, edit)
+
+    def _plan_end_mask(self, index: SourceIndex, edit: EndMaskBefore) -> None:
+        element = index.list_element(edit.site)
+        line = index.add_statement(edit.site)
+        if element is not None:
+            self._element_before[element] = edit.layer
+        elif line is not None:
+            self._line_before[line] = edit.layer
+        else:
+            application = index.application(edit.site)
+            if application is None:
+                raise EditError("cannot find where to end the mask")
+            self._wrap_input[application] = edit.layer
+
+    def _plan_removal(self, index: SourceIndex, edit: RemoveProducer) -> None:
+        construction = _call(index, edit.construction)
+        stored = False
+        for site in edit.sites:
+            element = index.list_element(site)
+            line = index.add_statement(site)
+            if element is not None:
+                self._drop_element.add(element)
+            elif line is not None:
+                self._drop_line.add(line)
+            else:
+                application = index.application(site)
+                if application is None:
+                    raise EditError("cannot unwire the Masking layer")
+                self._unwrap.add(application)
+                statement = index.statement_of(application)
+                if statement is not None:
+                    self._rewire.add(statement)
+                if application.func is construction:
+                    continue
+            if site.span != edit.construction:
+                stored = True
+        if stored:
+            assignment = index.assignment_of(construction)
+            if assignment is None:
+                raise EditError("cannot remove the Masking construction")
+            self._drop_line.add(assignment)
+
+    # Expressions -------------------------------------------------------------------------------
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if original in self._unwrap:
+            inner = updated.args[0].value
+            if updated.lpar:
+                inner = inner.with_changes(
+                    lpar=[*updated.lpar, *inner.lpar], rpar=[*inner.rpar, *updated.rpar]
+                )
+            return inner
+        if original in self._swap:
+            return updated.with_changes(func=cst.Name(self._swap[original]))
+        if original in self._to_lambda:
+            return self._masking_to_lambda(original, updated)
+        if original in self._drop_mask_zero:
+            return updated.with_changes(args=_without_keyword(updated.args, "mask_zero"))
+        if original in self._wrap_input:
+            first = updated.args[0]
+            wrapped = cst.Call(
+                func=cst.Call(func=cst.Name(self._wrap_input[original])),
+                args=[cst.Arg(first.value)],
+            )
+            return updated.with_changes(args=[first.with_changes(value=wrapped), *updated.args[1:]])
+        return updated
+
+    def _masking_to_lambda(self, original: cst.Call, call: cst.Call) -> cst.Call:
+        func = call.func
+        if isinstance(func, cst.Attribute):
+            func = func.with_changes(attr=cst.Name("Lambda"))
+        else:
+            func = cst.Name(self._lambda_name)
+        mask_value: cst.BaseExpression = cst.Float("0.0")
+        rest = []
+        for position, arg in enumerate(call.args):
+            if (arg.keyword is None and position == 0 and not arg.star) or (
+                arg.keyword is not None and arg.keyword.value == "mask_value"
+            ):
+                mask_value = arg.value
+            else:
+                rest.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+        arguments = cst.Dict([cst.DictElement(cst.SimpleString('"mask_value"'), mask_value)])
+        args = [
+            cst.Arg(cst.Name("apply_mask")),
+            cst.Arg(
+                cst.Name("apply_mask_output_shape"), keyword=cst.Name("output_shape"), equal=_EQ
+            ),
+            cst.Arg(arguments, keyword=cst.Name("arguments"), equal=_EQ),
+            *rest,
+        ]
+        new = call.with_changes(func=func, args=args)
+        line = self._lines[self._lambda_line[original] - 1]
+        old_code = self._module.code_for_node(original)
+        if (
+            "\n" in old_code
+            or len(line) - len(old_code) + len(self._module.code_for_node(new)) > 88
+        ):
+            new = self._one_argument_per_line(new, line)
+        return new
+
+    def _one_argument_per_line(self, call: cst.Call, line: str) -> cst.Call:
+        """Lay the arguments out one per line, black style, indented from the call's line."""
+        indent = line[: len(line) - len(line.lstrip())]
+        step = self._module.default_indent
+
+        def newline(depth: str) -> cst.ParenthesizedWhitespace:
+            return cst.ParenthesizedWhitespace(
+                first_line=cst.TrailingWhitespace(),
+                indent=False,
+                last_line=cst.SimpleWhitespace(depth),
+            )
+
+        args = [
+            arg.with_changes(
+                comma=cst.Comma(
+                    whitespace_after=newline(indent + step if n < len(call.args) - 1 else indent)
+                )
+            )
+            for n, arg in enumerate(call.args)
+        ]
+        return call.with_changes(whitespace_before_args=newline(indent + step), args=args)
+
+    # Sequential lists ----------------------------------------------------------------------------
+
+    def leave_List(self, original: cst.List, updated: cst.List) -> cst.List:
+        return updated.with_changes(elements=self._elements(original, updated))
+
+    def leave_Tuple(self, original: cst.Tuple, updated: cst.Tuple) -> cst.Tuple:
+        return updated.with_changes(elements=self._elements(original, updated))
+
+    def _elements(
+        self, original: cst.List | cst.Tuple, updated: cst.List | cst.Tuple
+    ) -> list[cst.BaseElement]:
+        elements: list[cst.BaseElement] = []
+        for old, new in zip(original.elements, updated.elements):
+            if old in self._drop_element:
+                if elements and old is original.elements[-1]:
+                    # The new last element takes the dropped one's comma (trailing or none).
+                    elements[-1] = elements[-1].with_changes(comma=new.comma)
+                continue
+            if old in self._element_before:
+                layer = cst.Call(func=cst.Name(self._element_before[old]))
+                elements.append(cst.Element(layer, comma=_comma_before(elements, updated, new)))
+            elements.append(new)
+        return elements
+
+    # Statements --------------------------------------------------------------------------------
+
+    def leave_IndentedBlock(
+        self, original: cst.IndentedBlock, updated: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        body = self._statements(original.body, updated.body)
+        return updated.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])])
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return updated.with_changes(body=self._statements(original.body, updated.body))
+
+    def _statements(
+        self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]
+    ) -> list[cst.BaseStatement]:
+        result: list[cst.BaseStatement] = []
+        carried: list[cst.EmptyLine] = []  # comments and blank lines of a dropped line
+        pairs = list(zip(original, updated))
+        position = 0
+        while position < len(pairs):
+            old, new = pairs[position]
+            position += 1
+            if old in self._drop_line:
+                carried += list(new.leading_lines)
+                continue
+            if old in self._line_before and isinstance(new, cst.SimpleStatementLine):
+                new = self._with_line_before(new, self._line_before[old], result)
+            if old in self._rewire and isinstance(new, cst.SimpleStatementLine):
+                following = pairs[position][1] if position < len(pairs) else None
+                rewired = _rewire(new, following)
+                if rewired is not None:
+                    carried += list(new.leading_lines)
+                    if rewired is not following:
+                        pairs[position] = (pairs[position][0], rewired)
+                    continue
+            if carried:
+                new = new.with_changes(leading_lines=[*carried, *new.leading_lines])
+                carried = []
+            result.append(new)
+        return result
+
+    @staticmethod
+    def _with_line_before(
+        line: cst.SimpleStatementLine, layer: str, result: list[cst.BaseStatement]
+    ) -> cst.SimpleStatementLine:
+        expr = line.body[0]
+        assert isinstance(expr, cst.Expr) and isinstance(expr.value, cst.Call)
+        add = expr.value.with_changes(args=[cst.Arg(cst.Call(func=cst.Name(layer)))])
+        result.append(
+            line.with_changes(body=[expr.with_changes(value=add)], trailing_whitespace=_NEWLINE)
+        )
+        return line.with_changes(leading_lines=[])
+
+
+_EQ = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)
+_NEWLINE = cst.TrailingWhitespace()
+
+
+def _call(index: SourceIndex, span) -> cst.Call:
+    call = index.call(span)
+    if call is None:
+        raise EditError(f"cannot find the layer call at line {span.line}")
+    return call
+
+
+def _without_keyword(args: Sequence[cst.Arg], keyword: str) -> list[cst.Arg]:
+    kept = [arg for arg in args if arg.keyword is None or arg.keyword.value != keyword]
+    if kept and args and kept[-1] is not args[-1]:
+        # The dropped argument was last: its comma (trailing or none) moves to the new last one.
+        kept[-1] = kept[-1].with_changes(comma=args[-1].comma)
+    return kept
+
+
+def _comma_before(
+    done: list[cst.BaseElement], container: cst.List | cst.Tuple, following: cst.BaseElement
+) -> cst.Comma:
+    """A comma for an element inserted before `following`, laid out like the one before it."""
+    if done and isinstance(done[-1].comma, cst.Comma):
+        return done[-1].comma
+    if isinstance(container, cst.List):
+        whitespace = container.lbracket.whitespace_after
+    elif container.lpar:
+        whitespace = container.lpar[0].whitespace_after
+    else:
+        whitespace = cst.SimpleWhitespace(" ")
+    if isinstance(whitespace, cst.ParenthesizedWhitespace) or whitespace.value:
+        return cst.Comma(whitespace_after=whitespace)
+    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+
+
+def _rewire(
+    line: cst.SimpleStatementLine, following: cst.BaseStatement | None
+) -> cst.BaseStatement | None:
+    """After unwiring, `x = inp` followed by `x = f(x)` becomes `x = f(inp)`; `x = x` goes.
+
+    Returns the statement that replaces both (the following one, maybe rewritten), or None to
+    keep `line` as it is."""
+    assign = line.body[0] if len(line.body) == 1 else None
+    if line.trailing_whitespace.comment is not None:
+        return None  # keep `x = inp  # comment`: the comment is the user's
+    if not (
+        isinstance(assign, cst.Assign)
+        and len(assign.targets) == 1
+        and isinstance(assign.targets[0].target, cst.Name)
+        and isinstance(assign.value, cst.Name)
+    ):
+        return None
+    name, source = assign.targets[0].target.value, assign.value.value
+    if name == source:
+        return following if following is not None else cst.SimpleStatementLine([cst.Pass()])
+    if not (isinstance(following, cst.SimpleStatementLine) and len(following.body) == 1):
+        return None
+    statement = following.body[0]
+    if not (
+        isinstance(statement, cst.Assign)
+        and all(
+            isinstance(target.target, cst.Name) and target.target.value == name
+            for target in statement.targets
+        )
+    ):
+        return None
+    renamer = _Rename(name, source)
+    value = statement.value.visit(renamer)
+    if not renamer.count:
+        return None
+    return following.with_changes(body=[statement.with_changes(value=value)])
+
+
+class _Rename(cst.CSTTransformer):
+    """Rename loads of one variable in an expression (attribute and keyword names untouched)."""
+
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__()
+        self.old, self.new, self.count = old, new, 0
+        self._not_variables: set[cst.Name] = set()
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self._not_variables.add(node.attr)
+        return True
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        if node.keyword is not None:
+            self._not_variables.add(node.keyword)
+        return True
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        if original.value == self.old and original not in self._not_variables:
+            self.count += 1
+            return updated.with_changes(value=self.new)
+        return updated

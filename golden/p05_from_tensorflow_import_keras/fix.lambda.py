@@ -1,0 +1,30 @@
+from tensorflow import keras
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+def apply_mask(x, mask_value=0.0):
+    """Return what `keras.layers.Masking(mask_value)` outputs for `x`, without attaching a mask.
+
+    A step whose features ALL equal `mask_value` becomes 0; every other step is unchanged. Use as
+    `keras.layers.Lambda(apply_mask, output_shape=apply_mask_output_shape,
+    arguments={"mask_value": value})`: it keeps Masking's values where the mask itself is lost.
+    """
+    keep = keras.ops.any(keras.ops.not_equal(x, mask_value), axis=-1, keepdims=True)
+    return keras.ops.where(keep, x, keras.ops.zeros_like(x))
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+def apply_mask_output_shape(input_shape):
+    """Output shape of `apply_mask`: the input's shape (a named function, so `.keras` reloads)."""
+    return tuple(input_shape)
+
+
+inputs = keras.Input(shape=(None, 6))
+masked = keras.layers.Lambda(
+    apply_mask,
+    output_shape=apply_mask_output_shape,
+    arguments={"mask_value": 0.0},
+)(inputs)
+features = keras.layers.Conv1D(12, 3, padding="same")(masked)
+outputs = keras.layers.LSTM(8)(features)
+model = keras.Model(inputs=inputs, outputs=outputs)

@@ -1,0 +1,7 @@
+from tensorflow import keras
+
+inputs = keras.Input(shape=(None, 6))
+masked = inputs
+features = keras.layers.Conv1D(12, 3, padding="same")(masked)
+outputs = keras.layers.LSTM(8)(features)
+model = keras.Model(inputs=inputs, outputs=outputs)

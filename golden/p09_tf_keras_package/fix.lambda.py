@@ -1,0 +1,8 @@
+import tf_keras
+from tf_keras import layers
+
+model = tf_keras.Sequential()
+model.add(layers.Embedding(1000, 64))
+model.add(layers.Conv1D(64, 5, activation="relu"))
+model.add(layers.GlobalMaxPooling1D())
+model.add(layers.Dense(1))

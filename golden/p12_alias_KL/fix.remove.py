@@ -1,0 +1,11 @@
+import keras
+import keras.layers as KL
+
+INPUT_SPEC = {"shape": (16, 2), "mask_value": 0.0}
+
+
+def build_model():
+    inp = KL.Input((16, 2))
+    x = KL.Conv1D(6, 3, strides=2, padding="valid")(inp)
+    x = KL.LSTM(5)(x)
+    return keras.Model(inp, x)

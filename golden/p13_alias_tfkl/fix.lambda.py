@@ -1,0 +1,35 @@
+import keras
+import tensorflow as tf
+import tensorflow.keras.layers as tfkl
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+def apply_mask(x, mask_value=0.0):
+    """Return what `keras.layers.Masking(mask_value)` outputs for `x`, without attaching a mask.
+
+    A step whose features ALL equal `mask_value` becomes 0; every other step is unchanged. Use as
+    `keras.layers.Lambda(apply_mask, output_shape=apply_mask_output_shape,
+    arguments={"mask_value": value})`: it keeps Masking's values where the mask itself is lost.
+    """
+    keep = keras.ops.any(keras.ops.not_equal(x, mask_value), axis=-1, keepdims=True)
+    return keras.ops.where(keep, x, keras.ops.zeros_like(x))
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+def apply_mask_output_shape(input_shape):
+    """Output shape of `apply_mask`: the input's shape (a named function, so `.keras` reloads)."""
+    return tuple(input_shape)
+
+
+encoder = tf.keras.Sequential(
+    [
+        tfkl.Lambda(
+            apply_mask,
+            output_shape=apply_mask_output_shape,
+            arguments={"mask_value": -1.0},
+        ),
+        tfkl.Conv1D(32, 3, padding="same"),
+        tfkl.Conv1D(32, 3, padding="same"),
+        tfkl.Bidirectional(tfkl.LSTM(16)),
+    ]
+)

@@ -1,0 +1,9 @@
+from keras.layers import *
+from keras.models import Model
+
+inputs = Input(shape=(50,), dtype="int32")
+x = Embedding(input_dim=2000, output_dim=16)(inputs)
+x = Conv1D(16, 5, activation="relu")(x)
+x = GlobalMaxPooling1D()(x)
+outputs = Dense(3, activation="softmax")(x)
+model = Model(inputs, outputs)

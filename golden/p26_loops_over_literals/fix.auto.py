@@ -1,0 +1,14 @@
+import keras
+from keras import layers
+
+INPUT_SPEC = {"shape": (20, 3), "mask_value": 0.0}
+
+
+def build_model():
+    model = keras.Sequential([keras.Input((20, 3))])
+    for filters in (8, 16):
+        model.add(layers.Conv1D(filters, 3, padding="same"))
+    for pooling in [layers.MaxPooling1D, layers.AveragePooling1D]:
+        model.add(pooling(2))
+    model.add(layers.LSTM(4))
+    return model

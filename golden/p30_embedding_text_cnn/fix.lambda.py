@@ -1,0 +1,14 @@
+import keras
+from keras import layers
+
+INPUT_SPEC = {"shape": (20,), "dtype": "int32", "vocab": 50}
+
+
+def build_model():
+    tokens = keras.Input(shape=(20,), dtype="int32")
+    x = layers.Embedding(50, 8)(tokens)
+    x = layers.Conv1D(8, 5, activation="relu")(x)
+    x = layers.GlobalMaxPooling1D()(x)
+    x = layers.Dense(4, activation="relu")(x)
+    out = layers.Dense(1, activation="sigmoid")(x)
+    return keras.Model(tokens, out)

@@ -1,0 +1,33 @@
+import keras
+from keras import layers
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+def apply_mask(x, mask_value=0.0):
+    """Return what `keras.layers.Masking(mask_value)` outputs for `x`, without attaching a mask.
+
+    A step whose features ALL equal `mask_value` becomes 0; every other step is unchanged. Use as
+    `keras.layers.Lambda(apply_mask, output_shape=apply_mask_output_shape,
+    arguments={"mask_value": value})`: it keeps Masking's values where the mask itself is lost.
+    """
+    keep = keras.ops.any(keras.ops.not_equal(x, mask_value), axis=-1, keepdims=True)
+    return keras.ops.where(keep, x, keras.ops.zeros_like(x))
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+def apply_mask_output_shape(input_shape):
+    """Output shape of `apply_mask`: the input's shape (a named function, so `.keras` reloads)."""
+    return tuple(input_shape)
+
+
+feature_extractor = keras.Sequential([layers.Dense(8), layers.Dense(8)])
+
+inp = keras.Input((10, 3))
+x = layers.Lambda(
+    apply_mask,
+    output_shape=apply_mask_output_shape,
+    arguments={"mask_value": 0.0},
+)(inp)
+x = feature_extractor(x)
+x = layers.LSTM(4)(x)
+model = keras.Model(inp, x)

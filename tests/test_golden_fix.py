@@ -1,0 +1,117 @@
+"""`fix` on every golden case and strategy: the exact lines printed and the exact file written.
+
+golden/<case>/fix.<strategy>.txt holds what `fix --strategy <strategy> input.py` prints, and
+fix.<strategy>.py the file it leaves, when it changes it. A strategy that does not apply prints
+"<strategy> not applicable: <reason>" and leaves the file alone, so it has no .py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from codemod.analysis import analyze
+from codemod.cli import app
+from codemod.rewrite.fix import fix_text
+from tests.golden import STRATEGIES, cases, compare, compare_absent, fix_outputs
+
+CASES = cases()
+POSITIVE = [c for c in CASES if c.name.startswith("p")]
+NEGATIVE = [c for c in CASES if c.name.startswith("n")]
+PAIRS = [(case, strategy) for case in POSITIVE for strategy in STRATEGIES]
+
+
+def run_fix(folder: Path, strategy: str):
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(app, ["fix", "input.py", "--strategy", strategy, "-q"])
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize(("case", "strategy"), PAIRS, ids=[f"{c.name}-{s}" for c, s in PAIRS])
+def test_fix_output(case: Path, strategy: str, tmp_path: Path, update_golden: bool) -> None:
+    shutil.copy(case / "input.py", tmp_path / "input.py")
+    result = run_fix(tmp_path, strategy)
+    lines_path, fixed_path = fix_outputs(case, strategy)
+
+    assert result.exit_code in (0, 1), result.output
+    compare(lines_path, result.stdout.encode(), update_golden)
+    after = (tmp_path / "input.py").read_bytes()
+    if after == (case / "input.py").read_bytes():
+        compare_absent(fixed_path, update_golden)
+    else:
+        compare(fixed_path, after, update_golden)
+
+
+def test_enough_cases_with_rewrites() -> None:
+    rewritten = [c for c in POSITIVE if any(fix_outputs(c, s)[1].exists() for s in STRATEGIES)]
+    assert len(rewritten) >= 25
+    for strategy in STRATEGIES:
+        assert sum(fix_outputs(c, strategy)[1].exists() for c in POSITIVE) >= 10, strategy
+
+
+EXPECTED = sorted(
+    fixed
+    for case in POSITIVE
+    for strategy in STRATEGIES
+    if (fixed := fix_outputs(case, strategy)[1]).exists()
+)
+
+
+@pytest.mark.parametrize("fixed", EXPECTED, ids=[f"{p.parent.name}/{p.name}" for p in EXPECTED])
+def test_expected_output_is_a_fixed_point(fixed: Path) -> None:
+    """fix on a fixed file changes nothing, with any strategy, and check reports nothing."""
+    text = fixed.read_text("utf-8")
+    assert analyze(text) == []
+    for strategy in STRATEGIES:
+        assert fix_text(text, strategy).text == text
+
+
+@pytest.mark.parametrize("case", NEGATIVE, ids=[c.name for c in NEGATIVE])
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_fix_leaves_negative_cases_alone(case: Path, strategy: str, tmp_path: Path) -> None:
+    shutil.copy(case / "input.py", tmp_path / "input.py")
+    result = run_fix(tmp_path, strategy)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert (tmp_path / "input.py").read_bytes() == (case / "input.py").read_bytes()
+
+
+def ruff_codes(paths: list[Path]) -> dict[Path, list[str]]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--isolated",
+            "--output-format",
+            "json",
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    codes: dict[Path, list[str]] = {path: [] for path in paths}
+    for violation in json.loads(result.stdout):
+        codes[Path(violation["filename"])].append(violation["code"])
+    return {path: sorted(found) for path, found in codes.items()}
+
+
+def test_rewrites_add_no_ruff_violations() -> None:
+    """`ruff check` (default rules) finds nothing in a rewritten file that was not in its input:
+    helper definitions, added imports and rewritten calls are all clean."""
+    inputs = sorted({fixed.parent / "input.py" for fixed in EXPECTED})
+    found = ruff_codes([*inputs, *EXPECTED])
+    for fixed in EXPECTED:
+        before, after = found[fixed.parent / "input.py"], found[fixed]
+        assert all(after.count(code) <= before.count(code) for code in after), (fixed, after)
