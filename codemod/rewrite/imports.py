@@ -64,9 +64,12 @@ def insert_helpers(module: cst.Module, helper_text: str, helper_names: Iterable[
     if not helper_text:
         return module
     # Parsed in the file's newline style, so the docstrings' line breaks match the file's too.
-    block = list(cst.parse_module(helper_text.replace("\n", module.default_newline)).body)
+    parsed = cst.parse_module(helper_text.replace("\n", module.default_newline))
+    block = list(parsed.body)
     blank = [cst.EmptyLine(), cst.EmptyLine()]
-    block[0] = block[0].with_changes(leading_lines=[*blank, *block[0].leading_lines])
+    # The header comment parses as the module's header: keep it on the first definition.
+    leading = [*blank, *parsed.header, *block[0].leading_lines]
+    block[0] = block[0].with_changes(leading_lines=leading)
     body = list(module.body)
     position = min(_after_imports(body), _first_use(body, set(helper_names)))
     if position < len(body):

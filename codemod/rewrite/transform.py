@@ -192,26 +192,46 @@ class _Transformer(cst.CSTTransformer):
     # Sequential lists ----------------------------------------------------------------------------
 
     def leave_List(self, original: cst.List, updated: cst.List) -> cst.List:
-        return updated.with_changes(elements=self._elements(original, updated))
+        elements, comments = self._elements(original, updated)
+        if comments:
+            closing = _with_comments(updated.rbracket.whitespace_before, comments)
+            return updated.with_changes(
+                elements=elements, rbracket=updated.rbracket.with_changes(whitespace_before=closing)
+            )
+        return updated.with_changes(elements=elements)
 
     def leave_Tuple(self, original: cst.Tuple, updated: cst.Tuple) -> cst.Tuple:
-        return updated.with_changes(elements=self._elements(original, updated))
+        elements, comments = self._elements(original, updated)
+        if comments and updated.rpar:
+            last = updated.rpar[-1]
+            closing = _with_comments(last.whitespace_before, comments)
+            rpar = [*updated.rpar[:-1], last.with_changes(whitespace_before=closing)]
+            return updated.with_changes(elements=elements, rpar=rpar)
+        return updated.with_changes(elements=elements)
 
     def _elements(
         self, original: cst.List | cst.Tuple, updated: cst.List | cst.Tuple
-    ) -> list[cst.BaseElement]:
+    ) -> tuple[list[cst.BaseElement], list[cst.EmptyLine]]:
+        """The elements after drops and insertions, and the comment lines that stood before a
+        dropped last element (they move before the closing bracket)."""
         elements: list[cst.BaseElement] = []
+        comments: list[cst.EmptyLine] = []
         for old, new in zip(original.elements, updated.elements):
             if old in self._drop_element:
                 if elements and old is original.elements[-1]:
                     # The new last element takes the dropped one's comma (trailing or none).
+                    before = elements[-1].comma
+                    if isinstance(before, cst.Comma) and isinstance(
+                        before.whitespace_after, cst.ParenthesizedWhitespace
+                    ):
+                        comments = list(before.whitespace_after.empty_lines)
                     elements[-1] = elements[-1].with_changes(comma=new.comma)
                 continue
             if old in self._element_before:
                 layer = cst.Call(func=cst.Name(self._element_before[old]))
                 elements.append(cst.Element(layer, comma=_comma_before(elements, updated, new)))
             elements.append(new)
-        return elements
+        return elements, [line for line in comments if line.comment is not None]
 
     # Statements --------------------------------------------------------------------------------
 
@@ -285,6 +305,13 @@ def _without_keyword(args: Sequence[cst.Arg], keyword: str) -> list[cst.Arg]:
         # The dropped argument was last: its comma (trailing or none) moves to the new last one.
         kept[-1] = kept[-1].with_changes(comma=args[-1].comma)
     return kept
+
+
+def _with_comments(whitespace, comments: list[cst.EmptyLine]):
+    """Closing-bracket whitespace with comment lines put back in front of it."""
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return whitespace.with_changes(empty_lines=[*comments, *whitespace.empty_lines])
+    return whitespace
 
 
 def _comma_before(

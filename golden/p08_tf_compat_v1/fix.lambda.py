@@ -2,6 +2,7 @@ import keras
 import tensorflow as tf
 
 
+# Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
 @keras.saving.register_keras_serializable(package="keras_mask_codemod")
 def apply_mask(x, mask_value=0.0):
     """Return what `keras.layers.Masking(mask_value)` outputs for `x`, without attaching a mask.

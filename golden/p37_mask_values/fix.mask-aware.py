@@ -2,6 +2,7 @@ import keras
 from keras import layers
 
 
+# Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
 @keras.saving.register_keras_serializable(package="keras_mask_codemod")
 def _spatial_mask(mask, inputs, data_format="channels_last"):
     """Return `mask` as a boolean tensor shaped like the inputs' batch + spatial axes.

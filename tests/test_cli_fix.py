@@ -1,0 +1,152 @@
+"""`keras-mask-codemod fix` through the real CLI: writes, lines printed, exit status, dry-run
+diffs that `git apply` accepts, stdin, --helpers-module, and errors that do not stop the run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from codemod.cli import app
+from codemod.engine.helpers_module import helpers_module_text
+
+LSTM_MODEL = (
+    "from keras import Sequential, layers\n\n"
+    "model = Sequential([layers.Masking(), layers.Conv1D(4, 3), layers.LSTM(2)])\n"
+)
+SCALED_MODEL = (
+    "from keras import Sequential, layers\n\n"
+    "model = Sequential([layers.Masking(-1.0), layers.Conv1D(4, 3), layers.Dense(2)])\n"
+)
+CLEAN = "import keras\n\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
+
+
+def invoke(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(app, list(args), input=stdin)
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "lstm.py").write_text(LSTM_MODEL)
+    (tmp_path / "pkg" / "scaled.py").write_text(SCALED_MODEL)
+    (tmp_path / "pkg" / "clean.py").write_text(CLEAN)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_fix_rewrites_prints_a_line_per_rewrite_and_a_rerun_does_nothing(tree: Path) -> None:
+    result = invoke("fix", "pkg")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "pkg/lstm.py:3: mask-aware: Conv1D -> MaskedConv1D (the LSTM at line 3 needs the mask)\n"
+        "pkg/scaled.py:3: lambda: Masking -> Lambda(apply_mask) (exact values: keeps what "
+        "Masking(-1.0) computed, no layer used its mask)\n"
+    )
+    assert result.stderr == "Rewrote 2 findings in 2 files (3 files checked).\n"
+    assert "MaskedConv1D(4, 3)" in (tree / "pkg" / "lstm.py").read_text()
+    assert (tree / "pkg" / "clean.py").read_text() == CLEAN
+
+    again = invoke("fix", "pkg")
+    assert again.exit_code == 0 and again.stdout == ""
+    assert again.stderr == "Rewrote 0 findings in 0 files (3 files checked).\n"
+    assert invoke("check", "pkg").exit_code == 0
+
+
+def test_a_strategy_that_does_not_apply_leaves_the_file_and_exits_1(tree: Path) -> None:
+    result = invoke("fix", "pkg/scaled.py", "--strategy", "remove")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "pkg/scaled.py:3: remove not applicable: mask_value is -1.0, so Masking changes values "
+        "(rows become 0)\n"
+    )
+    assert (tree / "pkg" / "scaled.py").read_text() == SCALED_MODEL
+
+
+def test_dry_run_writes_nothing_and_its_diff_applies_to_give_what_fix_gives(tree: Path) -> None:
+    before = {p: p.read_bytes() for p in (tree / "pkg").iterdir()}
+    dry = invoke("fix", "--dry-run", "pkg")
+    assert dry.exit_code == 1
+    assert {p: p.read_bytes() for p in (tree / "pkg").iterdir()} == before
+    assert dry.stdout.startswith("diff --git a/pkg/lstm.py b/pkg/lstm.py\n")
+    assert "pkg/lstm.py:3: mask-aware: Conv1D -> MaskedConv1D" in dry.stderr
+
+    applied = tree.parent / "applied"
+    shutil.copytree(tree, applied)
+    subprocess.run(["git", "init", "-q", str(applied)], check=True)
+    subprocess.run(["git", "apply", "-"], input=dry.stdout.encode(), cwd=applied, check=True)
+    assert invoke("fix", "pkg").exit_code == 0
+    for path in (tree / "pkg").iterdir():
+        assert (applied / "pkg" / path.name).read_bytes() == path.read_bytes()
+
+    nothing = invoke("fix", "--diff", "pkg")
+    assert nothing.exit_code == 0 and nothing.stdout == ""
+
+
+def test_stdin_gives_the_fixed_source_on_stdout_and_messages_on_stderr() -> None:
+    result = invoke("fix", "-", "--stdin-filename", "models/m.py", stdin=LSTM_MODEL)
+    assert result.exit_code == 0
+    assert "MaskedConv1D(4, 3)" in result.stdout and "class MaskedConv1D" in result.stdout
+    assert result.stderr.startswith("models/m.py:3: mask-aware: Conv1D -> MaskedConv1D")
+    untouched = invoke("fix", "-", stdin=CLEAN)
+    assert untouched.exit_code == 0 and untouched.stdout == CLEAN
+
+
+def test_helpers_module_is_written_once_and_imported(tree: Path) -> None:
+    result = invoke("fix", "pkg", "--helpers-module", "pkg.mask_layers")
+    assert result.exit_code == 0, result.output
+    module = tree / "pkg" / "mask_layers.py"
+    assert module.read_text() == helpers_module_text()
+    lstm = (tree / "pkg" / "lstm.py").read_text()
+    assert "from pkg.mask_layers import MaskedConv1D\n" in lstm and "class " not in lstm
+    assert invoke("check", "pkg").exit_code == 0
+
+    (tree / "pkg" / "more.py").write_text(LSTM_MODEL)
+    assert invoke("fix", "pkg", "--helpers-module", "pkg.mask_layers").exit_code == 0
+    assert module.read_text() == helpers_module_text()
+
+
+def test_helpers_module_with_other_content_is_never_overwritten(tree: Path) -> None:
+    (tree / "pkg" / "layers_of_mine.py").write_text("X = 1\n")
+    result = invoke("fix", "pkg", "--helpers-module", "pkg.layers_of_mine")
+    assert result.exit_code == 2
+    assert (
+        "pkg/layers_of_mine.py: error: exists with other content; not overwritten" in result.stderr
+    )
+    assert (tree / "pkg" / "layers_of_mine.py").read_text() == "X = 1\n"
+    assert (tree / "pkg" / "lstm.py").read_text() == LSTM_MODEL
+
+
+def test_a_bad_file_is_one_line_and_the_others_are_still_fixed(tree: Path) -> None:
+    (tree / "pkg" / "broken.py").write_text("from keras import layers\nlayers.Masking(\n")
+    result = invoke("fix", "pkg")
+    assert result.exit_code == 2
+    assert "pkg/broken.py: error: cannot parse: " in result.stderr
+    assert "Traceback" not in result.output
+    assert "MaskedConv1D" in (tree / "pkg" / "lstm.py").read_text()
+
+
+def test_bad_options_are_one_line_usage_errors() -> None:
+    result = invoke("fix", "--strategy", "magic", ".")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "keras-mask-codemod: error: --strategy must be one of auto, mask-aware, lambda, remove, "
+        "not 'magic'\n"
+    )
+    bad_module = invoke("fix", "--helpers-module", "my-helpers", ".")
+    assert bad_module.exit_code == 2 and "--helpers-module" in bad_module.stderr
+
+
+def test_python_dash_m_runs_fix(tree: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "codemod", "fix", "pkg/lstm.py", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("pkg/lstm.py:3: mask-aware: Conv1D -> MaskedConv1D")
