@@ -115,3 +115,21 @@ def test_rewrites_add_no_ruff_violations() -> None:
     for fixed in EXPECTED:
         before, after = found[fixed.parent / "input.py"], found[fixed]
         assert all(after.count(code) <= before.count(code) for code in after), (fixed, after)
+
+
+@pytest.mark.parametrize("fixed", EXPECTED, ids=[f"{p.parent.name}/{p.name}" for p in EXPECTED])
+def test_dry_run_diff_applies_to_give_the_fixed_file(fixed: Path, tmp_path: Path) -> None:
+    """`fix --dry-run | git apply` leaves exactly what `fix` writes, on every golden rewrite."""
+    strategy = fixed.name.removeprefix("fix.").removesuffix(".py")
+    shutil.copy(fixed.parent / "input.py", tmp_path / "input.py")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        dry = CliRunner().invoke(app, ["fix", "--dry-run", "--strategy", strategy, "input.py"])
+    finally:
+        os.chdir(cwd)
+    assert dry.exit_code == 1
+    assert (tmp_path / "input.py").read_bytes() == (fixed.parent / "input.py").read_bytes()
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "apply"], input=dry.stdout.encode(), cwd=tmp_path, check=True)
+    assert (tmp_path / "input.py").read_bytes() == fixed.read_bytes()
