@@ -86,8 +86,9 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line."
 def check(
     paths: PathsArg = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="Output format: text or json.", metavar="FORMAT")
-    ] = "text",
+        Optional[str],  # noqa: UP045
+        typer.Option("--format", help="Output format: text (default) or json.", metavar="FORMAT"),
+    ] = None,
     stdin_filename: StdinFilenameOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -103,16 +104,18 @@ def check(
     from codemod.engine.check import RunReport, check_paths, check_stdin
     from codemod.output import json_report, text
 
+    paths = paths or ["."]
+    settings = _settings(paths, stdin_filename)
+    output_format = output_format or settings.output_format or "text"
     if output_format not in OUTPUT_FORMATS:
         _usage_error(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
     options = Options(
-        exclude=tuple(exclude or ()),
-        force_exclude=force_exclude,
-        select=_codes(select, ignore),
+        exclude=tuple(exclude if exclude is not None else settings.exclude or ()),
+        force_exclude=force_exclude or bool(settings.force_exclude),
+        select=_codes(select or settings.select, ignore or settings.ignore),
         output_format=output_format,
         stdin_filename=stdin_filename,
     )
-    paths = paths or ["."]
     if paths == ["-"]:
         report = RunReport(files=[check_stdin(sys.stdin.buffer.read(), options)])
     else:
@@ -137,13 +140,13 @@ def check(
 def fix(
     paths: PathsArg = None,
     strategy: Annotated[
-        str,
+        Optional[str],  # noqa: UP045
         typer.Option(
             "--strategy",
             help="auto (default: per finding), mask-aware, lambda or remove.",
             metavar="STRATEGY",
         ),
-    ] = "auto",
+    ] = None,
     dry_run: Annotated[
         bool,
         typer.Option(
@@ -180,19 +183,21 @@ def fix(
     from codemod.output import text
     from codemod.output.diff import unified_diff
 
+    paths = paths or ["."]
+    settings = _settings(paths, stdin_filename)
+    strategy = strategy or settings.strategy or "auto"
     if strategy not in FIX_STRATEGIES:
         _usage_error(f"--strategy must be one of {', '.join(FIX_STRATEGIES)}, not {strategy!r}")
     if helpers_module is not None and not _is_module_name(helpers_module):
         _usage_error(f"--helpers-module must be a dotted module name, not {helpers_module!r}")
     options = Options(
-        exclude=tuple(exclude or ()),
-        force_exclude=force_exclude,
-        select=_codes(select, ignore),
+        exclude=tuple(exclude if exclude is not None else settings.exclude or ()),
+        force_exclude=force_exclude or bool(settings.force_exclude),
+        select=_codes(select or settings.select, ignore or settings.ignore),
         stdin_filename=stdin_filename,
         strategy=strategy,
-        helpers_module=helpers_module,
+        helpers_module=helpers_module or settings.helpers_module,
     )
-    paths = paths or ["."]
     from_stdin = paths == ["-"]
     if from_stdin:
         run = FixRun(files=[fix_stdin(sys.stdin.buffer.read(), options)])
@@ -223,7 +228,25 @@ def fix(
     raise typer.Exit(EXIT_FINDINGS if any(f.unfixed for f in run.files) else EXIT_CLEAN)
 
 
-def _codes(select: list[str] | None, ignore: list[str] | None):
+def _settings(paths: list[str], stdin_filename: str | None):
+    """[tool.keras-mask-codemod] from the pyproject.toml nearest the first path (or the stdin
+    file name); a mistake there is a one-line error."""
+    from pathlib import Path
+
+    from codemod.settings import SettingsError, load_settings
+
+    first = stdin_filename if paths == ["-"] and stdin_filename else paths[0]
+    start = Path(first if first != "-" else ".")
+    if not start.exists():
+        start = start.parent if start.parent.exists() else Path()
+    try:
+        return load_settings(start)
+    except SettingsError as error:
+        _usage_error(str(error))
+        raise  # unreachable: _usage_error exits
+
+
+def _codes(select, ignore):
     from codemod.analysis.findings import Code
     from codemod.config import parse_codes
 

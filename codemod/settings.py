@@ -1,0 +1,113 @@
+"""`[tool.keras-mask-codemod]` in the nearest pyproject.toml: project defaults for the options.
+
+The command line wins over the file. An unknown key or a bad value is an error that names the file
+and the key, so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from codemod.config import FIX_STRATEGIES, OUTPUT_FORMATS
+
+SECTION = "keras-mask-codemod"
+
+
+class SettingsError(Exception):
+    """The pyproject.toml section is wrong; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path | None = None  # the pyproject.toml read, if any
+    strategy: str | None = None
+    exclude: tuple[str, ...] | None = None
+    force_exclude: bool | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    helpers_module: str | None = None
+    output_format: str | None = None
+
+
+def _strings(key: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise ValueError(f"{key} must be a list of strings")
+
+
+def _choice(choices: tuple[str, ...]):
+    def check(key: str, value: object) -> str:
+        if isinstance(value, str) and value in choices:
+            return value
+        raise ValueError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+
+    return check
+
+
+def _boolean(key: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"{key} must be true or false, not {value!r}")
+
+
+def _module(key: str, value: object) -> str:
+    if isinstance(value, str) and value and all(p.isidentifier() for p in value.split(".")):
+        return value
+    raise ValueError(f"{key} must be a dotted module name, not {value!r}")
+
+
+_KEYS = {
+    "strategy": ("strategy", _choice(FIX_STRATEGIES)),
+    "exclude": ("exclude", _strings),
+    "force-exclude": ("force_exclude", _boolean),
+    "select": ("select", _strings),
+    "ignore": ("ignore", _strings),
+    "helpers-module": ("helpers_module", _module),
+    "format": ("output_format", _choice(OUTPUT_FORMATS)),
+}
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` (a file's folder, or a folder)."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_settings(start: Path) -> Settings:
+    """Settings from the nearest pyproject.toml above `start`; empty when there is none."""
+    path = find_pyproject(start.resolve())
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: not valid TOML: {error}") from None
+    section = data.get("tool", {}).get(SECTION)
+    if section is None:
+        return Settings(path=path)
+    if not isinstance(section, dict):
+        raise SettingsError(f"{path}: [tool.{SECTION}] must be a table")
+    values: dict[str, object] = {"path": path}
+    for key, value in section.items():
+        if key not in _KEYS:
+            known = ", ".join(_KEYS)
+            raise SettingsError(f"{path}: [tool.{SECTION}] unknown key {key!r} (known: {known})")
+        field, check = _KEYS[key]
+        try:
+            values[field] = check(key, value)
+        except ValueError as error:
+            raise SettingsError(f"{path}: [tool.{SECTION}] {error}") from None
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,97 @@
+"""[tool.keras-mask-codemod] in pyproject.toml, through the real CLI: used, overridden by the
+command line, and rejected with a one-line error naming the key when wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from codemod.cli import app
+
+SCALED = (
+    "from keras import Sequential, layers\n\n"
+    "model = Sequential([layers.Masking(-1.0), layers.Conv1D(4, 3), layers.Dense(2)])\n"
+)
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "model.py").write_text(SCALED)
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "old.py").write_text(SCALED)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def configure(project: Path, body: str) -> None:
+    (project / "pyproject.toml").write_text(f"[tool.keras-mask-codemod]\n{body}")
+
+
+def test_strategy_from_the_file_and_the_command_line_wins(project: Path) -> None:
+    configure(project, 'strategy = "mask-aware"\n')
+    result = invoke("fix", "--dry-run", "src")
+    assert (
+        "src/model.py:3: mask-aware: Conv1D -> MaskedConv1D (--strategy mask-aware)"
+        in result.stderr
+    )
+    result = invoke("fix", "--dry-run", "--strategy", "lambda", "src")
+    assert "src/model.py:3: lambda: Masking -> Lambda(apply_mask)" in result.stderr
+
+
+def test_exclude_select_and_format_from_the_file(project: Path) -> None:
+    configure(project, 'exclude = ["legacy"]\nselect = ["KMC2"]\nformat = "json"\n')
+    result = invoke("check", ".")
+    assert result.exit_code == 0 and '"findings": []' in result.stdout
+    configure(project, 'exclude = ["legacy"]\n')
+    result = invoke("check", ".")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("src/model.py:3:") and "legacy" not in result.stdout
+    assert invoke("check", ".", "--exclude", "src").stdout.startswith("legacy/old.py:3:")
+
+
+def test_the_nearest_pyproject_above_the_path_is_used(project: Path) -> None:
+    configure(project, 'strategy = "remove"\n')
+    (project / "src" / "pyproject.toml").write_text(
+        '[tool.keras-mask-codemod]\nstrategy = "lambda"\n'
+    )
+    result = invoke("fix", "--dry-run", "src/model.py")
+    assert "lambda: Masking -> Lambda" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('stratgy = "lambda"\n', "unknown key 'stratgy' (known: strategy, exclude,"),
+        (
+            'strategy = "magic"\n',
+            "strategy must be one of auto, mask-aware, lambda, remove, not 'magic'",
+        ),
+        ('exclude = "legacy"\n', "exclude must be a list of strings"),
+        ("force-exclude = 1\n", "force-exclude must be true or false, not 1"),
+        ('helpers-module = "my helpers"\n', "helpers-module must be a dotted module name"),
+        ('strategy = "auto\n', "not valid TOML"),
+    ],
+)
+def test_a_mistake_is_one_line_naming_the_file_and_key(
+    project: Path, body: str, message: str
+) -> None:
+    configure(project, body)
+    result = invoke("check", "src")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"keras-mask-codemod: error: {project.resolve() / 'pyproject.toml'}: ")
+    assert message in line
+
+
+def test_select_codes_in_the_file_are_validated(project: Path) -> None:
+    configure(project, 'select = ["KMC999"]\n')
+    result = invoke("check", "src")
+    assert result.exit_code == 2 and "unknown rule code 'KMC999'" in result.stderr
