@@ -87,7 +87,9 @@ def check(
     paths: PathsArg = None,
     output_format: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option("--format", help="Output format: text (default) or json.", metavar="FORMAT"),
+        typer.Option(
+            "--format", help="Output format: text (default), json or github.", metavar="FORMAT"
+        ),
     ] = None,
     stdin_filename: StdinFilenameOpt = None,
     select: SelectOpt = None,
@@ -102,7 +104,7 @@ def check(
     """
     from codemod.config import OUTPUT_FORMATS, Options
     from codemod.engine.check import RunReport, check_paths, check_stdin
-    from codemod.output import json_report, text
+    from codemod.output import github, json_report, text
 
     paths = paths or ["."]
     settings = _settings(paths, stdin_filename)
@@ -123,6 +125,10 @@ def check(
 
     if output_format == "json":
         sys.stdout.write(json_report.render(report))
+    elif output_format == "github":
+        lines = [github.finding_line(path, f) for path, f in report.findings]
+        lines += [github.error_line(path, reason) for path, reason in report.all_errors]
+        sys.stdout.write("".join(line + "\n" for line in lines))
     else:
         out = [text.finding_line(path, finding) + "\n" for path, finding in report.findings]
         sys.stdout.write("".join(out))
@@ -162,6 +168,14 @@ def fix(
             metavar="MODULE",
         ),
     ] = None,
+    output_format: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--format",
+            help="How to report the rewrites: text (default), json or github.",
+            metavar="FORMAT",
+        ),
+    ] = None,
     stdin_filename: StdinFilenameOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -178,14 +192,17 @@ def fix(
     Exit status: 0 done (or nothing to do), 1 findings were left for review (with --dry-run: changes
     would be made), 2 a file could not be read, parsed or fixed safely.
     """
-    from codemod.config import FIX_STRATEGIES, Options
+    from codemod.config import FIX_STRATEGIES, OUTPUT_FORMATS, Options
     from codemod.engine.fix import FixRun, fix_paths, fix_stdin
-    from codemod.output import text
+    from codemod.output import github, json_report, text
     from codemod.output.diff import unified_diff
 
     paths = paths or ["."]
     settings = _settings(paths, stdin_filename)
     strategy = strategy or settings.strategy or "auto"
+    output_format = output_format or settings.output_format or "text"
+    if output_format not in OUTPUT_FORMATS:
+        _usage_error(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
     if strategy not in FIX_STRATEGIES:
         _usage_error(f"--strategy must be one of {', '.join(FIX_STRATEGIES)}, not {strategy!r}")
     if helpers_module is not None and not _is_module_name(helpers_module):
@@ -205,9 +222,13 @@ def fix(
         run = fix_paths(paths, options, write=not dry_run)
 
     messages = sys.stderr if (dry_run or from_stdin) else sys.stdout
-    for report in run.files:
-        for change in report.changes:
-            messages.write(text.change_line(report.path, change) + "\n")
+    if output_format == "json":
+        messages.write(json_report.render_fix(run, dry_run))
+    else:
+        render = github.change_line if output_format == "github" else text.change_line
+        for report in run.files:
+            for change in report.changes:
+                messages.write(render(report.path, change) + "\n")
     if from_stdin:
         sys.stdout.buffer.write(run.files[0].new or run.files[0].old)
     elif dry_run:
@@ -217,8 +238,11 @@ def fix(
                     unified_diff(report.old, report.new, _diff_path(report.path))
                 )
     for path, reason in run.all_errors:
-        sys.stderr.write(text.error_line(path, reason) + "\n")
-    if not quiet:
+        if output_format == "github":
+            messages.write(github.error_line(path, reason) + "\n")
+        elif output_format == "text":
+            sys.stderr.write(text.error_line(path, reason) + "\n")
+    if not quiet and output_format == "text":
         sys.stderr.write(text.fix_summary_line(run, dry_run) + "\n")
     sys.stdout.flush()
     if run.all_errors:

@@ -56,3 +56,38 @@ def render(report: RunReport) -> str:
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_fix(run, dry_run: bool) -> str:
+    """`fix --format json`: every finding of every file with what fix did (or would do) about it."""
+    changes = [
+        {
+            "path": report.path,
+            "line": change.finding.line,
+            "column": change.finding.column,
+            "code": change.finding.code.value,
+            "message": change.finding.message,
+            "strategy": change.strategy,
+            "rewrite": change.summary,
+            "reason": change.reason,
+        }
+        for report in run.files
+        for change in report.changes
+    ]
+    errors = run.all_errors
+    rewrites = [c for c in changes if c["rewrite"] is not None]
+    document = {
+        "version": __version__,
+        "dry_run": dry_run,
+        "changes": changes,
+        "errors": [{"path": path, "message": reason} for path, reason in errors],
+        "summary": {
+            "files": len(run.files),
+            "files_changed": sum(1 for report in run.files if report.changed),
+            "rewrites": len(rewrites),
+            "unfixed": len(changes) - len(rewrites),
+            "errors": len(errors),
+            "by_strategy": dict(sorted(Counter(str(c["strategy"]) for c in rewrites).items())),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
