@@ -19,6 +19,7 @@ app = typer.Typer(
         "  keras-mask-codemod check model.py --format json\n\n"
         "  keras-mask-codemod fix --dry-run src/\n\n"
         "  keras-mask-codemod fix model.py --strategy lambda\n\n"
+        "  keras-mask-codemod explain KMC101\n\n"
         "  cat model.py | keras-mask-codemod check - --stdin-filename model.py"
     ),
     add_completion=False,
@@ -250,6 +251,30 @@ def fix(
     if dry_run:
         raise typer.Exit(EXIT_FINDINGS if any(f.changed for f in run.files) else EXIT_CLEAN)
     raise typer.Exit(EXIT_FINDINGS if any(f.unfixed for f in run.files) else EXIT_CLEAN)
+
+
+@app.command()
+def explain(
+    code: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(help="A rule code such as KMC101 (default: list them all).", metavar="CODE"),
+    ] = None,
+) -> None:
+    """Say what a rule code means, with an example and the strategies that fix it."""
+    from codemod.analysis.findings import Code
+    from codemod.explain import explain as explain_code
+    from codemod.explain import summary
+
+    if code is None:
+        sys.stdout.write(summary())
+        return
+    try:
+        rule = Code(code.strip().upper())
+    except ValueError:
+        known = ", ".join(c.value for c in Code)
+        _usage_error(f"unknown rule code {code!r} (known: {known})")
+        raise  # unreachable
+    sys.stdout.write(explain_code(rule))
 
 
 def _settings(paths: list[str], stdin_filename: str | None):
