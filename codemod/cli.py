@@ -160,6 +160,12 @@ def fix(
             "--dry-run", "--diff", help="Write nothing; print the diff that fix would apply."
         ),
     ] = False,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive", "-i", help="Show each file's changes and ask before writing them."
+        ),
+    ] = False,
     helpers_module: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -195,7 +201,7 @@ def fix(
     """
     from codemod.config import FIX_STRATEGIES, OUTPUT_FORMATS, Options
     from codemod.engine.fix import FixRun, fix_paths, fix_stdin
-    from codemod.output import github, json_report, text
+    from codemod.output import github, json_report, terminal, text
     from codemod.output.diff import unified_diff
 
     paths = paths or ["."]
@@ -217,10 +223,13 @@ def fix(
         helpers_module=helpers_module or settings.helpers_module,
     )
     from_stdin = paths == ["-"]
+    if interactive and (dry_run or from_stdin):
+        _usage_error("--interactive cannot be combined with --dry-run or stdin")
     if from_stdin:
         run = FixRun(files=[fix_stdin(sys.stdin.buffer.read(), options)])
     else:
-        run = fix_paths(paths, options, write=not dry_run)
+        accept = _Prompt(terminal.use_colour(sys.stdout)) if interactive else None
+        run = fix_paths(paths, options, write=not dry_run, accept=accept)
 
     messages = sys.stderr if (dry_run or from_stdin) else sys.stdout
     if output_format == "json":
@@ -228,16 +237,19 @@ def fix(
     else:
         render = github.change_line if output_format == "github" else text.change_line
         for report in run.files:
+            if report.skipped:
+                messages.write(f"{report.path}: skipped: not applied\n")
+                continue
             for change in report.changes:
                 messages.write(render(report.path, change) + "\n")
     if from_stdin:
         sys.stdout.buffer.write(run.files[0].new or run.files[0].old)
     elif dry_run:
+        colour = terminal.use_colour(sys.stdout)
         for report in run.files:
             if report.changed:
-                sys.stdout.buffer.write(
-                    unified_diff(report.old, report.new, _diff_path(report.path))
-                )
+                patch = unified_diff(report.old, report.new, _diff_path(report.path))
+                terminal.write_diff(patch, sys.stdout, colour)
     for path, reason in run.all_errors:
         if output_format == "github":
             messages.write(github.error_line(path, reason) + "\n")
@@ -275,6 +287,34 @@ def explain(
         _usage_error(f"unknown rule code {code!r} (known: {known})")
         raise  # unreachable
     sys.stdout.write(explain_code(rule))
+
+
+class _Prompt:
+    """--interactive: show a file's diff and ask y/n/a/q. A file's rewrites go together, since
+    they depend on each other (helper definitions, imports)."""
+
+    def __init__(self, colour: bool) -> None:
+        self.colour = colour
+        self.answer_all: bool | None = None  # True after "a", False after "q"
+
+    def __call__(self, report) -> bool:
+        from codemod.output import terminal
+        from codemod.output.diff import unified_diff
+
+        if self.answer_all is not None:
+            return self.answer_all
+        patch = unified_diff(report.old, report.new, _diff_path(report.path))
+        terminal.write_diff(patch, sys.stdout, self.colour)
+        while True:
+            sys.stdout.write(f"Apply these changes to {report.path}? [y]es [n]o [a]ll [q]uit: ")
+            sys.stdout.flush()
+            reply = sys.stdin.readline()
+            answer = reply.strip().lower()[:1] if reply else "q"
+            if answer in ("y", "n"):
+                return answer == "y"
+            if answer in ("a", "q"):
+                self.answer_all = answer == "a"
+                return self.answer_all
 
 
 def _settings(paths: list[str], stdin_filename: str | None):

@@ -150,3 +150,36 @@ def test_python_dash_m_runs_fix(tree: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("pkg/lstm.py:3: mask-aware: Conv1D -> MaskedConv1D")
+
+
+def test_interactive_writes_only_what_was_accepted(tree: Path) -> None:
+    (tree / "pkg" / "third.py").write_text(LSTM_MODEL)
+    result = invoke("fix", "--interactive", "pkg", stdin="n\ny\nq\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Apply these changes to ") == 3
+    assert "diff --git a/pkg/lstm.py b/pkg/lstm.py" in result.stdout
+    assert (tree / "pkg" / "lstm.py").read_text() == LSTM_MODEL  # n
+    assert "Lambda(" in (tree / "pkg" / "scaled.py").read_text()  # y
+    assert (tree / "pkg" / "third.py").read_text() == LSTM_MODEL  # q
+    assert "pkg/lstm.py: skipped: not applied\n" in result.stdout
+    assert result.stderr == "Rewrote 1 finding in 1 file (4 files checked).\n"
+
+
+def test_interactive_all_accepts_the_rest(tree: Path) -> None:
+    result = invoke("fix", "-i", "pkg", stdin="a\n")
+    assert result.stdout.count("Apply these changes to ") == 1
+    assert "MaskedConv1D" in (tree / "pkg" / "lstm.py").read_text()
+    assert "Lambda(" in (tree / "pkg" / "scaled.py").read_text()
+
+
+def test_colour_only_when_asked_and_never_with_no_color(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tree / "pkg" / "markup.py").write_text("# [red]not markup[/red]\n" + LSTM_MODEL)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = invoke("fix", "--dry-run", "pkg/markup.py").stdout
+    assert "\x1b[" in coloured
+    assert "[red]not markup[/red]" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = invoke("fix", "--dry-run", "pkg/markup.py").stdout
+    assert "\x1b[" not in plain and plain.startswith("diff --git a/pkg/markup.py b/pkg/markup.py\n")

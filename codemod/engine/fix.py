@@ -6,6 +6,7 @@ error with a one-line reason, in which case the file is left exactly as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from codemod.analysis import AnalysisError
@@ -32,10 +33,11 @@ class FixReport:
     error: str | None = None
     old: bytes = b""
     new: bytes = b""  # equal to `old` when nothing changed
+    skipped: bool = False  # a change the user declined (--interactive), or could not be written
 
     @property
     def changed(self) -> bool:
-        return self.error is None and self.new != self.old
+        return self.error is None and self.new != self.old and not self.skipped
 
     @property
     def unfixed(self) -> list[Change]:
@@ -101,26 +103,42 @@ def fix_stdin(raw: bytes, options: Options) -> FixReport:
     return fix_source(source, options)
 
 
-def fix_paths(paths: list[str], options: Options, write: bool) -> FixRun:
+def fix_paths(
+    paths: list[str],
+    options: Options,
+    write: bool,
+    accept: Callable[[FixReport], bool] | None = None,
+) -> FixRun:
+    """Fix every file under `paths`. With `write`, changed files are written, each only if
+    `accept` (the interactive prompt) says yes; the helpers module, if any, is written first."""
     found = discover(
         paths, exclude=options.exclude, force_exclude=options.force_exclude, extensions=(".py",)
     )
     run = FixRun(errors=list(found.errors))
-    if options.helpers_module is None:
+    if options.helpers_module is None and accept is None:
         for path in found.files:
             run.files.append(fix_file(str(path), options, write))
         return run
-    # The helpers module must exist before any file importing from it is written.
     run.files = [fix_file(str(path), options, write=False) for path in found.files]
-    if write and any(report.changed for report in run.files):
+    if not write:
+        return run
+    chosen = []
+    for report in run.files:
+        if report.changed and (accept is None or accept(report)):
+            chosen.append(report)
+        elif report.changed:
+            report.skipped = True
+    if chosen and options.helpers_module is not None:
+        # The helpers module must exist before any file importing from it is written.
         try:
             ensure_helpers_module(options.helpers_module)
         except HelpersModuleError as error:
             run.errors.append((error.path, error.reason))
+            for report in chosen:
+                report.skipped = True
             return run
-        for report in run.files:
-            if report.changed:
-                _write(report)
+    for report in chosen:
+        _write(report)
     return run
 
 

@@ -1,0 +1,45 @@
+"""Terminal manners: colour only on a terminal (NO_COLOR and FORCE_COLOR honoured), and diffs that
+are either the exact plain bytes (piped, so `| git apply` works) or coloured line by line.
+
+Rich is used without markup, highlighting or wrapping, so text that looks like markup ("[red]")
+and long lines come out exactly as they are.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import BinaryIO, TextIO
+
+_STYLES = (
+    (b"+++", "bold"),
+    (b"---", "bold"),
+    (b"diff --git", "bold"),
+    (b"@@", "cyan"),
+    (b"+", "green"),
+    (b"-", "red"),
+)
+
+
+def use_colour(stream: TextIO | BinaryIO) -> bool:
+    """https://no-color.org and FORCE_COLOR first, then whether `stream` is a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def write_diff(patch: bytes, stream: TextIO, colour: bool) -> None:
+    """Write a unified diff: exact bytes, or coloured for a person to read."""
+    if not colour:
+        stream.flush()
+        stream.buffer.write(patch)  # type: ignore[attr-defined]
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True)
+    for line in patch.splitlines():
+        style = next((style for prefix, style in _STYLES if line.startswith(prefix)), "")
+        console.print(Text(line.decode("utf-8", "replace"), style=style))
