@@ -90,7 +90,7 @@ def test_bad_format_is_one_line() -> None:
     assert result.exit_code == 2
     assert (
         result.stderr.strip()
-        == "keras-mask-codemod: error: --format must be one of text, json, not 'xml'"
+        == "keras-mask-codemod: error: --format must be one of text, json, github, not 'xml'"
     )
 
 
@@ -156,6 +156,8 @@ def test_check_on_a_clean_file_does_not_import_libcst(tmp_path: Path) -> None:
         imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
         assert "codemod.cli" in imported or args == ["--version"]
         assert not any(name.split(".")[0] == "libcst" for name in imported)
+        # Start-up budget: no pydantic (typer >= 0.29 imports it), no interpreter for clean files.
+        assert "pydantic" not in imported and "codemod.analysis.interpreter" not in imported
 
 
 def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:

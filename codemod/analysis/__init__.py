@@ -8,11 +8,12 @@ import re
 import sys
 import warnings
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from codemod.analysis.findings import Finding
-from codemod.analysis.flow import Graph
-from codemod.analysis.interpreter import Interpreter
-from codemod.catalogue import CATALOGUE, Catalogue
+
+if TYPE_CHECKING:
+    from codemod.catalogue import Catalogue
 
 # Every mask producer is spelled with one of these words (Masking, Embedding(mask_zero=...),
 # Lambda(mask=...), TokenAndPositionEmbedding(mask_zero=...)). A file without them cannot hold one,
@@ -36,12 +37,17 @@ def may_contain_producer(source: bytes | str) -> bool:
     return _PRODUCER_WORDS.search(data) is not None
 
 
-def analyze(text: str, catalogue: Catalogue = CATALOGUE) -> list[Finding]:
+def analyze(text: str, catalogue: Catalogue | None = None) -> list[Finding]:
     """Find every mask that reaches a layer which destroys it, in one Python source."""
+    # Imported here: a run over files without a mask producer never needs the interpreter.
+    from codemod.analysis.flow import Graph
+    from codemod.analysis.interpreter import Interpreter
+    from codemod.catalogue import CATALOGUE
+
     tree = parse(text)
     lines = text.split("\n")
     graph = Graph(lambda node: _place(node, lines))
-    Interpreter(tree, graph, catalogue).run()
+    Interpreter(tree, graph, catalogue or CATALOGUE).run()
     return [_with_strategy(f) for f in graph.findings()]
 
 
