@@ -103,7 +103,7 @@ def check(
 
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or parsed.
     """
-    from codemod.config import OUTPUT_FORMATS, Options
+    from codemod.config import OUTPUT_FORMATS
     from codemod.engine.check import RunReport, check_paths, check_stdin
     from codemod.output import github, json_report, text
 
@@ -112,12 +112,14 @@ def check(
     output_format = output_format or settings.output_format or "text"
     if output_format not in OUTPUT_FORMATS:
         _usage_error(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
-    options = Options(
-        exclude=tuple(exclude if exclude is not None else settings.exclude or ()),
-        force_exclude=force_exclude or bool(settings.force_exclude),
-        select=_codes(select or settings.select, ignore or settings.ignore),
+    options = _options(
+        settings,
+        exclude,
+        force_exclude,
+        select,
+        ignore,
+        stdin_filename,
         output_format=output_format,
-        stdin_filename=stdin_filename,
     )
     if paths == ["-"]:
         report = RunReport(files=[check_stdin(sys.stdin.buffer.read(), options)])
@@ -199,7 +201,7 @@ def fix(
     Exit status: 0 done (or nothing to do), 1 findings were left for review (with --dry-run: changes
     would be made), 2 a file could not be read, parsed or fixed safely.
     """
-    from codemod.config import FIX_STRATEGIES, OUTPUT_FORMATS, Options
+    from codemod.config import FIX_STRATEGIES, OUTPUT_FORMATS
     from codemod.engine.fix import FixRun, fix_paths, fix_stdin
     from codemod.output import github, json_report, terminal, text
     from codemod.output.diff import unified_diff
@@ -214,11 +216,13 @@ def fix(
         _usage_error(f"--strategy must be one of {', '.join(FIX_STRATEGIES)}, not {strategy!r}")
     if helpers_module is not None and not _is_module_name(helpers_module):
         _usage_error(f"--helpers-module must be a dotted module name, not {helpers_module!r}")
-    options = Options(
-        exclude=tuple(exclude if exclude is not None else settings.exclude or ()),
-        force_exclude=force_exclude or bool(settings.force_exclude),
-        select=_codes(select or settings.select, ignore or settings.ignore),
-        stdin_filename=stdin_filename,
+    options = _options(
+        settings,
+        exclude,
+        force_exclude,
+        select,
+        ignore,
+        stdin_filename,
         strategy=strategy,
         helpers_module=helpers_module or settings.helpers_module,
     )
@@ -333,6 +337,19 @@ def _settings(paths: list[str], stdin_filename: str | None):
     except SettingsError as error:
         _usage_error(str(error))
         raise  # unreachable: _usage_error exits
+
+
+def _options(settings, exclude, force_exclude, select, ignore, stdin_filename, **more):
+    """The run's options: the command line where given, else pyproject.toml, else defaults."""
+    from codemod.config import Options
+
+    return Options(
+        exclude=tuple(exclude if exclude is not None else settings.exclude or ()),
+        force_exclude=force_exclude or bool(settings.force_exclude),
+        select=_codes(select or settings.select, ignore or settings.ignore),
+        stdin_filename=stdin_filename,
+        **more,
+    )
 
 
 def _codes(select, ignore):

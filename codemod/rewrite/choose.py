@@ -27,6 +27,11 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
         return None
     if producer.kind == "time-distributed-masking":
         return f"{strategy} does not apply to TimeDistributed(Masking); use mask-aware"
+    if finding.code is Code.TIME_DISTRIBUTED:
+        return (
+            "TimeDistributed passes a stale mask the model cannot run with; "
+            "mask-aware masks the padded frames"
+        )
     if strategy == "lambda":
         if producer.kind not in ("masking", "embedding"):
             return f"lambda rewrites Masking and Embedding producers only, not {producer.name}"

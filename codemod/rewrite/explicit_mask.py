@@ -9,7 +9,7 @@ mask, the producer stays and the mask is ended just before the destroying layer 
 
 from __future__ import annotations
 
-from codemod.analysis.findings import Code, Finding
+from codemod.analysis.findings import Finding
 from codemod.rewrite.choose import not_applicable
 from codemod.rewrite.edits import DropMaskZero, EndMaskBefore, MaskingToLambda
 from codemod.rewrite.outcome import NotApplicable, Rewrite
@@ -20,11 +20,6 @@ def rewrite(finding: Finding, index: SourceIndex, keep_producer: bool) -> Rewrit
     reason = not_applicable(finding, "lambda")
     if reason is not None:
         return NotApplicable(reason)
-    if finding.code is Code.TIME_DISTRIBUTED:
-        return NotApplicable(
-            "TimeDistributed passes a stale mask the model cannot run with; "
-            "mask-aware masks the padded frames"
-        )
     assert finding.targets is not None
     producer = finding.producer
     if keep_producer:

@@ -8,22 +8,17 @@ from __future__ import annotations
 
 import libcst as cst
 
-from codemod.analysis.findings import Code, Finding
+from codemod.analysis.findings import Finding
 from codemod.rewrite.choose import not_applicable
 from codemod.rewrite.edits import RemoveProducer
 from codemod.rewrite.outcome import NotApplicable, Rewrite
-from codemod.rewrite.syntax import SourceIndex
+from codemod.rewrite.syntax import SourceIndex, walk
 
 
 def rewrite(finding: Finding, index: SourceIndex, keep_producer: bool) -> Rewrite | NotApplicable:
     reason = not_applicable(finding, "remove")
     if reason is not None:
         return NotApplicable(reason)
-    if finding.code is Code.TIME_DISTRIBUTED:
-        return NotApplicable(
-            "TimeDistributed passes a stale mask the model cannot run with; "
-            "mask-aware masks the padded frames"
-        )
     if keep_producer:
         return NotApplicable("a mask-aware rewrite of another layer needs this Masking's mask")
     assert finding.targets is not None
@@ -66,23 +61,15 @@ def _references(module: cst.Module, target: cst.BaseExpression) -> int:
     """How often the name or `self.attr` that holds the layer appears in the module."""
     if isinstance(target, cst.Name):
         name = target.value
-        return sum(1 for node in _walk(module) if isinstance(node, cst.Name) and node.value == name)
+        return sum(1 for node in walk(module) if isinstance(node, cst.Name) and node.value == name)
     if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
         owner, attr = target.value.value, target.attr.value
         return sum(
             1
-            for node in _walk(module)
+            for node in walk(module)
             if isinstance(node, cst.Attribute)
             and node.attr.value == attr
             and isinstance(node.value, cst.Name)
             and node.value.value == owner
         )
     return -1
-
-
-def _walk(node: cst.CSTNode):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)

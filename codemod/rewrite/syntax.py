@@ -48,7 +48,7 @@ class SourceIndex:
         """Name bound by a `from ... import X [as Y]` anywhere in the module -> X."""
         if self._imports is None:
             self._imports = {}
-            for node in _walk(self.module):
+            for node in walk(self.module):
                 if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
                     self._star_import = True
                 elif isinstance(node, cst.ImportFrom):
@@ -148,7 +148,8 @@ class SourceIndex:
         return None
 
 
-def _walk(node: cst.CSTNode):
+def walk(node: cst.CSTNode):
+    """Every node below `node`, itself included (order not guaranteed)."""
     stack = [node]
     while stack:
         current = stack.pop()
