@@ -81,6 +81,9 @@ StdinFilenameOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also say on stderr what happened to every file.")
+]
 
 
 @app.command()
@@ -98,6 +101,7 @@ def check(
     exclude: ExcludeOpt = None,
     force_exclude: ForceExcludeOpt = False,
     quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Report every place where a Keras mask reaches a layer that destroys it.
 
@@ -137,6 +141,8 @@ def check(
         sys.stdout.write("".join(out))
         for path, reason in report.all_errors:
             sys.stderr.write(text.error_line(path, reason) + "\n")
+        if verbose:
+            sys.stderr.write("".join(text.check_file_line(f) + "\n" for f in report.files))
         if not quiet:
             sys.stderr.write(text.summary_line(report) + "\n")
     sys.stdout.flush()
@@ -191,6 +197,7 @@ def fix(
     exclude: ExcludeOpt = None,
     force_exclude: ForceExcludeOpt = False,
     quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Rewrite every destroyed mask with a strategy that says what it guarantees.
 
@@ -259,6 +266,8 @@ def fix(
             messages.write(github.error_line(path, reason) + "\n")
         elif output_format == "text":
             sys.stderr.write(text.error_line(path, reason) + "\n")
+    if verbose and output_format == "text":
+        sys.stderr.write("".join(text.fix_file_line(f, dry_run) + "\n" for f in run.files))
     if not quiet and output_format == "text":
         sys.stderr.write(text.fix_summary_line(run, dry_run) + "\n")
     sys.stdout.flush()

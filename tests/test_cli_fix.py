@@ -183,3 +183,12 @@ def test_colour_only_when_asked_and_never_with_no_color(
     monkeypatch.setenv("NO_COLOR", "1")
     plain = invoke("fix", "--dry-run", "pkg/markup.py").stdout
     assert "\x1b[" not in plain and plain.startswith("diff --git a/pkg/markup.py b/pkg/markup.py\n")
+
+
+def test_verbose_says_what_happened_to_every_file(tree: Path) -> None:
+    result = invoke("fix", "--verbose", "--dry-run", "pkg")
+    assert "pkg/clean.py: unchanged\n" in result.stderr
+    assert "pkg/lstm.py: would be rewritten\n" in result.stderr
+    checked = invoke("check", "-v", "pkg")
+    assert "pkg/clean.py: not parsed (no mask producer in the text)\n" in checked.stderr
+    assert "pkg/lstm.py: 1 finding\n" in checked.stderr

@@ -8,7 +8,8 @@ from codemod.analysis.findings import Finding
 from codemod.engine.check import RunReport
 
 if TYPE_CHECKING:
-    from codemod.engine.fix import FixRun
+    from codemod.engine.check import FileReport
+    from codemod.engine.fix import FixReport, FixRun
     from codemod.rewrite.plan import Change
 
 
@@ -64,3 +65,24 @@ def fix_summary_line(run: FixRun, dry_run: bool) -> str:
     if errors:
         text += f"; {errors} file{'s' if errors != 1 else ''} could not be fixed"
     return text + "."
+
+
+def check_file_line(report: FileReport) -> str:
+    """--verbose: what check did with one file."""
+    if report.error is not None:
+        return f"{report.path}: error"
+    if not report.parsed:
+        return f"{report.path}: not parsed (no mask producer in the text)"
+    count = len(report.findings)
+    return f"{report.path}: {count} finding{'s' if count != 1 else ''}"
+
+
+def fix_file_line(report: FixReport, dry_run: bool) -> str:
+    """--verbose: what fix did with one file."""
+    if report.error is not None:
+        return f"{report.path}: error"
+    if report.skipped:
+        return f"{report.path}: skipped"
+    if report.changed:
+        return f"{report.path}: {'would be rewritten' if dry_run else 'rewritten'}"
+    return f"{report.path}: unchanged"
