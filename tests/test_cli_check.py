@@ -102,6 +102,7 @@ def test_json_document(tree: Path) -> None:
     (finding,) = document["findings"]
     assert finding == {
         "path": "pkg/masked.py",
+        "cell": None,
         "line": 2,
         "column": 5,
         "end_line": 2,
@@ -167,9 +168,9 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     assert result.returncode == 0 and result.stdout.startswith("keras-mask-codemod ")
 
 
-def test_notebooks_are_skipped_in_walks_and_refused_by_name(tree: Path) -> None:
-    (tree / "pkg" / "analysis.ipynb").write_text('{"cells": [], "source": "Masking"}')
-    assert invoke("check", "pkg").exit_code == 1  # the walk still checks the .py files only
-    result = invoke("check", "pkg/analysis.ipynb")
+def test_a_broken_notebook_is_one_line_and_the_walk_goes_on(tree: Path) -> None:
+    (tree / "pkg" / "analysis.ipynb").write_text('{"cells": [], "source": "Masking"')
+    result = invoke("check", "pkg")
     assert result.exit_code == 2
-    assert "pkg/analysis.ipynb: error: notebooks are not supported yet" in result.stderr
+    assert "pkg/analysis.ipynb: error: invalid JSON: " in result.stderr
+    assert "pkg/masked.py:2:5: KMC101" in result.stdout

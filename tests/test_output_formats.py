@@ -54,6 +54,7 @@ def test_fix_json_reports_every_finding_and_what_was_done(folder: Path) -> None:
     (change,) = document["changes"]
     assert change == {
         "path": "m.py",
+        "cell": None,
         "line": 3,
         "column": 39,
         "code": "KMC101",

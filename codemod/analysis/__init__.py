@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -37,27 +38,78 @@ def may_contain_producer(source: bytes | str) -> bool:
     return _PRODUCER_WORDS.search(data) is not None
 
 
-def analyze(text: str, catalogue: Catalogue | None = None) -> list[Finding]:
-    """Find every mask that reaches a layer which destroys it, in one Python source."""
+Locate = Callable[[int], tuple[int, int]]  # a notebook's virtual line -> (cell, line in cell)
+
+
+def analyze(
+    text: str, catalogue: Catalogue | None = None, locate: Locate | None = None
+) -> list[Finding]:
+    """Find every mask that reaches a layer which destroys it, in one Python source.
+
+    For a notebook's virtual source, `locate` maps its lines to cells: messages then say
+    "cell 2, line 3" and findings carry the cell and in-cell lines (their `targets` stay virtual).
+    """
     # Imported here: a run over files without a mask producer never needs the interpreter.
     from codemod.analysis.flow import Graph
     from codemod.analysis.interpreter import Interpreter
     from codemod.catalogue import CATALOGUE
 
-    tree = parse(text)
+    tree = parse(text, locate)
     lines = text.split("\n")
-    graph = Graph(lambda node: _place(node, lines))
+    graph = Graph(lambda node: _place(node, lines), where=_where(locate))
     Interpreter(tree, graph, catalogue or CATALOGUE).run()
-    return [_with_strategy(f) for f in graph.findings()]
+    findings = [_with_strategy(f) for f in graph.findings()]
+    return [_in_cells(f, locate) for f in findings] if locate else findings
 
 
-def parse(text: str) -> ast.Module:
+def _where(locate: Locate | None) -> Callable[[int], str]:
+    if locate is None:
+        return lambda line: f"line {line}"
+
+    def where(line: int) -> str:
+        cell, in_cell = locate(line)
+        return f"cell {cell}, line {in_cell}"
+
+    return where
+
+
+def _in_cells(finding: Finding, locate: Locate) -> Finding:
+    """The finding with cell numbers and in-cell lines (spans for rewriting stay virtual)."""
+
+    def place(p):
+        if p is None:
+            return None
+        cell, line = locate(p.line)
+        return replace(p, cell=cell, line=line)
+
+    cell, line = locate(finding.line)
+    end_cell, end_line = locate(finding.end_line)
+    return replace(
+        finding,
+        cell=cell,
+        line=line,
+        end_line=end_line if end_cell == cell else line,
+        producer=place(finding.producer),
+        consumer=place(finding.consumer),
+        chain=tuple(place(p) for p in finding.chain),
+        downstream_mask_consumer=place(finding.downstream_mask_consumer),
+        downstream_destroyers=tuple(place(p) for p in finding.downstream_destroyers),
+    )
+
+
+def parse(text: str, locate: Locate | None = None) -> ast.Module:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences and the like
             return ast.parse(text)
     except SyntaxError as error:
-        where = f"line {error.lineno}, column {error.offset}" if error.lineno else "unknown place"
+        if error.lineno and locate is not None:
+            cell, line = locate(error.lineno)
+            where = f"cell {cell}, line {line}, column {error.offset}"
+        elif error.lineno:
+            where = f"line {error.lineno}, column {error.offset}"
+        else:
+            where = "unknown place"
         raise AnalysisError(f"cannot parse: {error.msg} ({where})") from None
     except (ValueError, MemoryError, RecursionError) as error:
         reason = "nesting too deep" if isinstance(error, RecursionError) else str(error)

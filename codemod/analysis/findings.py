@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -32,11 +32,18 @@ CODE_TITLES: dict[Code, str] = {
 
 @dataclass(frozen=True)
 class Place:
-    """A layer's construction in the source: its class name and 1-based line and column."""
+    """A layer's construction in the source: its class name and 1-based line and column (and, in
+    a notebook, the 1-based cell the line belongs to)."""
 
     name: str
     line: int
     column: int
+    cell: int | None = field(default=None, kw_only=True)
+
+    @property
+    def where(self) -> str:
+        """ "line 9", or "cell 2, line 3" in a notebook."""
+        return f"line {self.line}" if self.cell is None else f"cell {self.cell}, line {self.line}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ class Finding:
     # Destroyers further on that a mask-aware rewrite must convert too, since the mask now flows on.
     downstream_destroyers: tuple[Place, ...] = ()
     targets: Targets | None = None
+    cell: int | None = None  # in a notebook: the cell `line` and `end_line` count within
     keras_2: bool = False  # the layers come from Keras 2 (tf_keras...), where our helpers cannot go
     strategy: str = "manual"
     detail: str = ""  # extra words for manual-review findings
@@ -109,7 +117,7 @@ class Finding:
     @property
     def message(self) -> str:
         producer = self.producer
-        source = f"{_producer_label(producer)} (line {producer.line})"
+        source = f"{_producer_label(producer)} ({producer.where})"
         if self.code is Code.MANUAL_REVIEW:
             return f"the mask from {source} {self.detail}; review by hand"
         if self.code is Code.TIME_DISTRIBUTED:
@@ -123,7 +131,7 @@ class Finding:
             )
         if self.downstream_mask_consumer is not None:
             down = self.downstream_mask_consumer
-            text += f"; the {down.name} at line {down.line} never sees it"
+            text += f"; the {down.name} at {down.where} never sees it"
         return text
 
 

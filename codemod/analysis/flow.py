@@ -43,8 +43,13 @@ class _Pending:
 class Graph:
     """Collects layer applications and the findings they cause."""
 
-    def __init__(self, place_of: Callable[[ast.AST], tuple[int, int, int, int]]) -> None:
+    def __init__(
+        self,
+        place_of: Callable[[ast.AST], tuple[int, int, int, int]],
+        where: Callable[[int], str] = lambda line: f"line {line}",
+    ) -> None:
         self._place_of = place_of
+        self._where = where  # how messages name a line: "line 9", or "cell 2, line 3"
         self._nodes: list[Node] = []
         self._successors: dict[int, list[Node]] = {}
         self._pending: dict[tuple[object, ...], _Pending] = {}
@@ -100,7 +105,9 @@ class Graph:
             return self._time_distributed(layer, traces, node)
         if fact.uses_mask:
             for trace in traces:
-                self._use(trace, f"the {layer.name} at line {self._line(layer.node)} uses it")
+                self._use(
+                    trace, f"the {layer.name} at {self._where(self._line(layer.node))} uses it"
+                )
         passes = fact.passes
         if fact.name == "Bidirectional" and layer.inner is not None:
             passes = Passes.IF_RETURN_SEQUENCES
@@ -130,7 +137,7 @@ class Graph:
         if layer.helper_role == "frame-mask":
             return {t.through(layer, frame_level=True) for t in traces}
         for trace in traces:
-            self._use(trace, f"the {layer.name} at line {self._line(layer.node)} uses it")
+            self._use(trace, f"the {layer.name} at {self._where(self._line(layer.node))} uses it")
         return set()
 
     def _time_distributed(self, layer: Layer, traces: frozenset[Trace], node: Node) -> set[Trace]:
@@ -214,9 +221,9 @@ class Graph:
                 blockers.insert(0, pending.consumer.name)
         detail = pending.detail
         if pending.code is Code.MANUAL_REVIEW and pending.consumer is not None:
-            detail = f"may reach {pending.label} (line {line}): {detail}"
+            detail = f"may reach {pending.label} ({self._where(line)}): {detail}"
         elif pending.code is Code.MANUAL_REVIEW:
-            detail = f"flows into {pending.label} (line {line}), {detail}"
+            detail = f"flows into {pending.label} ({self._where(line)}), {detail}"
         return Finding(
             code=pending.code,
             line=line,

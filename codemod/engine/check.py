@@ -38,12 +38,17 @@ class RunReport:
 
 
 def check_source(source: Source, options: Options) -> FileReport:
-    report = FileReport(source.path)
     if not may_contain_producer(source.raw):
+        return FileReport(source.path)
+    return _analyse(FileReport(source.path), source.text, options)
+
+
+def _analyse(report: FileReport, text: str, options: Options, locate=None) -> FileReport:
+    if not may_contain_producer(text):
         return report
     report.parsed = True
     try:
-        findings = analyze(source.text)
+        findings = analyze(text, locate=locate)
     except AnalysisError as error:
         report.error = str(error)
         return report
@@ -55,15 +60,27 @@ def check_source(source: Source, options: Options) -> FileReport:
 
 
 def check_file(path: str, options: Options) -> FileReport:
-    if path.endswith(".ipynb"):
-        return FileReport(
-            path, error="notebooks are not supported yet; export the code to a .py file"
-        )
     try:
         source = read_source(path)
     except SourceError as error:
         return FileReport(path, error=error.reason)
+    if path.endswith(".ipynb"):
+        return check_notebook(source, options)
     return check_source(source, options)
+
+
+def check_notebook(source: Source, options: Options) -> FileReport:
+    """A notebook's code cells, checked as the one program they make when run top to bottom."""
+    from codemod.engine.notebooks import parse_notebook, virtual_source
+
+    try:
+        notebook = parse_notebook(source.raw, source.path)
+        if not notebook.is_python or not notebook.code_cells:
+            return FileReport(source.path)
+        virtual = virtual_source(notebook)
+    except SourceError as error:
+        return FileReport(source.path, error=error.reason)
+    return _analyse(FileReport(source.path), virtual.text, options, virtual.locate)
 
 
 def check_stdin(raw: bytes, options: Options) -> FileReport:
@@ -76,9 +93,11 @@ def check_stdin(raw: bytes, options: Options) -> FileReport:
 
 
 def check_paths(paths: list[str], options: Options) -> RunReport:
-    # Walks skip notebooks until they are analysed cell by cell; a notebook named explicitly says so.
     found = discover(
-        paths, exclude=options.exclude, force_exclude=options.force_exclude, extensions=(".py",)
+        paths,
+        exclude=options.exclude,
+        force_exclude=options.force_exclude,
+        extensions=(".py", ".ipynb"),
     )
     report = RunReport(errors=list(found.errors))
     for path in found.files:

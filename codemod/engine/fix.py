@@ -14,6 +14,7 @@ from codemod.analysis.findings import Finding
 from codemod.config import Options
 from codemod.engine.discover import discover
 from codemod.engine.helpers_module import HelpersModuleError, ensure_helpers_module
+from codemod.engine.notebooks import parse_notebook, replace_cells, split_virtual, virtual_source
 from codemod.engine.sources import (
     Source,
     SourceError,
@@ -55,18 +56,27 @@ class FixRun:
 
 
 def fix_source(source: Source, options: Options) -> FixReport:
-    """The fixed bytes of one source (nothing is written here)."""
+    """The fixed bytes of one source (nothing is written here); notebooks cell by cell."""
     from codemod.rewrite.fix import FixError, fix_text
 
     report = FixReport(source.path, old=source.raw, new=source.raw)
+    notebook = virtual = None
     try:
+        text = source.text
+        if source.path.endswith(".ipynb"):
+            notebook, virtual = _virtual(source)
+            if virtual is None:
+                return report
+            text = virtual.text
         result = fix_text(
-            source.text,
-            options.strategy,
-            options.helpers_module,
-            wanted=options.wants,
+            text, options.strategy, options.helpers_module, wanted=options.wants, cells=virtual
         )
-    except (AnalysisError, FixError) as error:
+        if notebook is not None and result.text != text:
+            new_cells = split_virtual(virtual, result.text)
+            report.new = replace_cells(notebook, source.raw, new_cells)
+        elif result.text != text:
+            report.new = encode_like(result.text, source)
+    except (AnalysisError, FixError, SourceError) as error:
         report.error = str(error)
         return report
     except Exception as error:  # noqa: BLE001 - a bug of ours must not end the run or show a traceback
@@ -74,16 +84,18 @@ def fix_source(source: Source, options: Options) -> FixReport:
         return report
     report.findings = [f for f in result.findings if options.wants(f.code)]
     report.changes = result.changes
-    if result.text != source.text:
-        report.new = encode_like(result.text, source)
     return report
 
 
+def _virtual(source: Source):
+    """The notebook and its code cells as one program, or (notebook, None) if nothing to fix."""
+    notebook = parse_notebook(source.raw, source.path)
+    if not notebook.is_python or not notebook.code_cells:
+        return notebook, None
+    return notebook, virtual_source(notebook)
+
+
 def fix_file(path: str, options: Options, write: bool) -> FixReport:
-    if path.endswith(".ipynb"):
-        return FixReport(
-            path, error="notebooks are not supported yet; export the code to a .py file"
-        )
     try:
         source = read_source(path)
     except SourceError as error:
@@ -112,7 +124,10 @@ def fix_paths(
     """Fix every file under `paths`. With `write`, changed files are written, each only if
     `accept` (the interactive prompt) says yes; the helpers module, if any, is written first."""
     found = discover(
-        paths, exclude=options.exclude, force_exclude=options.force_exclude, extensions=(".py",)
+        paths,
+        exclude=options.exclude,
+        force_exclude=options.force_exclude,
+        extensions=(".py", ".ipynb"),
     )
     run = FixRun(errors=list(found.errors))
     if options.helpers_module is None and accept is None:

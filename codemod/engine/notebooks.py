@@ -227,6 +227,13 @@ class VirtualSource:
         region = self.regions[min(bisect.bisect_left(footers, line), len(self.regions) - 1)]
         return region.cell_index, min(line, region.last_line) - region.first_line + 1
 
+    def start_of_cell(self, cell_index: int | None) -> str | None:
+        """The footer line just before a code cell (None for the first code cell, or no cell)."""
+        for previous, region in zip(self.regions, self.regions[1:]):
+            if region.cell_index == cell_index:
+                return previous.footer
+        return None
+
     def cell_span(self, cell_index: int) -> tuple[int, int]:
         """(first_line, last_line) of a code cell in the virtual source; never empty."""
         region = self._region(cell_index)

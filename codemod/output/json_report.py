@@ -20,6 +20,7 @@ def finding_dict(path: str, finding: Finding) -> dict[str, object]:
     producer = finding.producer
     return {
         "path": path,
+        "cell": finding.cell,
         "line": finding.line,
         "column": finding.column,
         "end_line": finding.end_line,
@@ -63,6 +64,7 @@ def render_fix(run, dry_run: bool) -> str:
     changes = [
         {
             "path": report.path,
+            "cell": change.finding.cell,
             "line": change.finding.line,
             "column": change.finding.column,
             "code": change.finding.code.value,

@@ -14,7 +14,12 @@ if TYPE_CHECKING:
 
 
 def finding_line(path: str, finding: Finding) -> str:
-    return f"{path}:{finding.line}:{finding.column}: {finding.code.value} {finding.message}"
+    return f"{_at(path, finding)}:{finding.line}:{finding.column}: {finding.code.value} {finding.message}"
+
+
+def _at(path: str, finding: Finding) -> str:
+    """`path`, or `path:cell N` for a finding in a notebook."""
+    return path if finding.cell is None else f"{path}:cell {finding.cell}"
 
 
 def error_line(path: str, reason: str) -> str:
@@ -41,12 +46,12 @@ def summary_line(report: RunReport) -> str:
 
 def change_line(path: str, change: Change) -> str:
     """`path:line: strategy: Conv1D -> MaskedConv1D (reason)`, or why nothing was rewritten."""
-    line = change.finding.line
+    where = f"{_at(path, change.finding)}:{change.finding.line}"
     if change.summary is not None:
-        return f"{path}:{line}: {change.strategy}: {change.summary} ({change.reason})"
+        return f"{where}: {change.strategy}: {change.summary} ({change.reason})"
     if change.strategy == "manual":
-        return f"{path}:{line}: manual: {change.finding.code.value} {change.reason}"
-    return f"{path}:{line}: {change.reason}"
+        return f"{where}: manual: {change.finding.code.value} {change.reason}"
+    return f"{where}: {change.reason}"
 
 
 def fix_summary_line(run: FixRun, dry_run: bool) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import libcst as cst
 
@@ -19,6 +20,15 @@ from codemod.rewrite.helper_source import HELPER_IMPORTS, helper_source
 from codemod.rewrite.plan import Change, plan
 from codemod.rewrite.syntax import SourceIndex
 from codemod.rewrite.transform import EditError, apply_edits
+
+
+class Cells(Protocol):
+    """A notebook's virtual source as the rewrite sees it (engine/notebooks.VirtualSource)."""
+
+    def locate(self, line: int) -> tuple[int, int]: ...
+
+    def start_of_cell(self, cell: int | None) -> str | None:
+        """The comment line just before the cell's first line, None for the first code cell."""
 
 
 class FixError(Exception):
@@ -41,26 +51,32 @@ def fix_text(
     strategy: str = "auto",
     helpers_module: str | None = None,
     wanted: Callable[[Code], bool] | None = None,
+    cells: Cells | None = None,
 ) -> FixResult:
     """Rewrite `text` with `strategy`; `wanted` picks rule codes to fix (--select), default all.
+    For a notebook's virtual source, `cells` names where lines and cells are.
 
     Raises AnalysisError when the text cannot be parsed and FixError when the rewrite cannot be
     made safely.
     """
     if not may_contain_producer(text):
         return FixResult(text)
-    findings = analyze(text)
+    findings = analyze(text, locate=cells.locate if cells else None)
     chosen = [f for f in findings if wanted is None or wanted(f.code)]
     if not chosen:
         return FixResult(text, findings)
-    new_text, changes = _rewrite(text, chosen, strategy, helpers_module)
+    new_text, changes = _rewrite(text, chosen, strategy, helpers_module, cells)
     if new_text != text:
         _verify(new_text, strategy, helpers_module)
     return FixResult(new_text, findings, changes)
 
 
 def _rewrite(
-    text: str, findings: list[Finding], strategy: str, helpers_module: str | None
+    text: str,
+    findings: list[Finding],
+    strategy: str,
+    helpers_module: str | None,
+    cells: Cells | None,
 ) -> tuple[str, list[Change]]:
     try:
         index = SourceIndex(text)
@@ -74,7 +90,8 @@ def _rewrite(
     except EditError as error:
         raise FixError(str(error)) from None
     module = _bind_lambda(module, index, edits)
-    module = _add_helpers(module, edits, helpers_module)
+    anchor = cells.start_of_cell(_first_rewrite_cell(changes)) if cells else None
+    module = _add_helpers(module, edits, helpers_module, anchor)
     new_text = module.code
     module = imports.remove_unused(module, imports.name_counts(text), imports.name_counts(new_text))
     return module.code, changes
@@ -94,7 +111,13 @@ def _bind_lambda(module: cst.Module, index: SourceIndex, edits: list[Edit]) -> c
     return module
 
 
-def _add_helpers(module: cst.Module, edits: list[Edit], helpers_module: str | None) -> cst.Module:
+def _first_rewrite_cell(changes: list[Change]) -> int | None:
+    return next((c.finding.cell for c in changes if c.summary is not None), None)
+
+
+def _add_helpers(
+    module: cst.Module, edits: list[Edit], helpers_module: str | None, anchor: str | None = None
+) -> cst.Module:
     names = {name for edit in edits for name in helpers_used(edit)}
     if helpers_module is not None:
         return imports.add_from_import(module, helpers_module, names)
@@ -103,7 +126,7 @@ def _add_helpers(module: cst.Module, edits: list[Edit], helpers_module: str | No
         return module
     for name in HELPER_IMPORTS:
         module = imports.ensure_import(module, name)
-    return imports.insert_helpers(module, helper_source(missing), missing)
+    return imports.insert_helpers(module, helper_source(missing), missing, anchor)
 
 
 def _verify(new_text: str, strategy: str, helpers_module: str | None) -> None:

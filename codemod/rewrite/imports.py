@@ -59,8 +59,14 @@ def add_from_import(module: cst.Module, source: str, names: Iterable[str]) -> cs
     return module.with_changes(body=body)
 
 
-def insert_helpers(module: cst.Module, helper_text: str, helper_names: Iterable[str]) -> cst.Module:
-    """Put the helper definitions after the imports, before any top-level use of them."""
+def insert_helpers(
+    module: cst.Module, helper_text: str, helper_names: Iterable[str], anchor: str | None = None
+) -> cst.Module:
+    """Put the helper definitions after the imports, before any top-level use of them.
+
+    `anchor` (notebooks) is the comment line that ends the cell before the one that should hold
+    them: they go at the start of that cell, after its own imports.
+    """
     if not helper_text:
         return module
     # Parsed in the file's newline style, so the docstrings' line breaks match the file's too.
@@ -72,6 +78,22 @@ def insert_helpers(module: cst.Module, helper_text: str, helper_names: Iterable[
     block[0] = block[0].with_changes(leading_lines=leading)
     body = list(module.body)
     position = min(_after_imports(body), _first_use(body, set(helper_names)))
+    start = _statement_after_comment(body, anchor) if anchor else None
+    if start is not None:
+        position = min(_skip_imports(body, start), _first_use(body, set(helper_names)))
+        if position == start:
+            # The cell boundary comment stays above the helpers, so they land in this cell; the
+            # blank lines before them only when the cell starts with comments of its own.
+            lines = list(body[start].leading_lines)
+            boundary = next(
+                i for i, line in enumerate(lines) if line.comment and line.comment.value == anchor
+            )
+            own = lines[boundary + 1 :]
+            spacing = blank if any(line.comment for line in own) else []
+            block[0] = block[0].with_changes(
+                leading_lines=[*lines[: boundary + 1], *own, *spacing, *parsed.header]
+            )
+            body[start] = body[start].with_changes(leading_lines=[])
     if position < len(body):
         following = body[position]
         lines = list(following.leading_lines)
@@ -85,6 +107,20 @@ def insert_helpers(module: cst.Module, helper_text: str, helper_names: Iterable[
         block[0] = block[0].with_changes(leading_lines=block[0].leading_lines[2:])
     body[position:position] = block
     return module.with_changes(body=body)
+
+
+def _statement_after_comment(body: Sequence[cst.BaseStatement], comment: str) -> int | None:
+    for index, statement in enumerate(body):
+        if any(line.comment and line.comment.value == comment for line in statement.leading_lines):
+            return index
+    return None
+
+
+def _skip_imports(body: Sequence[cst.BaseStatement], start: int) -> int:
+    position = start
+    while position < len(body) and _is_import(body[position]):
+        position += 1
+    return position
 
 
 def remove_unused(module: cst.Module, before: Counter[str], after: Counter[str]) -> cst.Module:

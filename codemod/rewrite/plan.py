@@ -137,7 +137,7 @@ def _auto_reason(finding: Finding, strategy: str, kept: bool) -> str:
     if strategy == "mask-aware":
         down = finding.downstream_mask_consumer
         if down is not None:
-            return f"the {down.name} at line {down.line} needs the mask"
+            return f"the {down.name} at {down.where} needs the mask"
         return "the layer is already made mask-aware for another finding"
     if strategy == "remove":
         return "exact: Masking(mask_value=0) changes no value and no layer uses its mask"

@@ -1,0 +1,118 @@
+"""Notebooks through check and fix: cell by cell, flows across cells, everything else untouched."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from codemod.cli import app
+
+
+def cell(kind: str, source: list[str], **extra: object) -> dict:
+    base = {"cell_type": kind, "metadata": {}, "source": source}
+    if kind == "code":
+        base.update({"execution_count": None, "outputs": []})
+    base.update(extra)
+    return base
+
+
+CELLS = [
+    cell("markdown", ["# Sensor model\n"]),
+    cell("code", ["%matplotlib inline\n", "import keras\n", "from keras import layers"]),
+    cell(
+        "code",
+        [
+            "inp = keras.Input((10, 3))\n",
+            "x = layers.Masking(mask_value=-1.0)(inp)\n",
+            "!nvidia-smi",
+        ],
+    ),
+    cell("markdown", ["Features"]),
+    cell(
+        "code",
+        [
+            'x = layers.Conv1D(8, 3, padding="same")(x)\n',
+            "x = layers.LSTM(4)(x)\n",
+            "model = keras.Model(inp, x)\n",
+        ],
+        outputs=[{"output_type": "stream", "name": "stdout", "text": ["trained\n"]}],
+        execution_count=7,
+    ),
+]
+METADATA = {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}
+
+
+def write_notebook(path: Path, indent: int = 1) -> bytes:
+    data = {"cells": CELLS, "metadata": METADATA, "nbformat": 4, "nbformat_minor": 5}
+    raw = (json.dumps(data, indent=indent, ensure_ascii=False) + "\n").encode()
+    path.write_bytes(raw)
+    return raw
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture
+def notebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "sensor.ipynb"
+    write_notebook(path)
+    return path
+
+
+def test_check_follows_the_mask_across_cells_and_names_them(notebook: Path) -> None:
+    result = invoke("check", ".")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "sensor.ipynb:cell 5:1:5: KMC101 Conv1D does not support masking and destroys the mask "
+        "from Masking(mask_value=-1.0) (cell 3, line 2); the LSTM at cell 5, line 2 never sees it\n"
+    )
+    document = json.loads(invoke("check", "--format", "json", "sensor.ipynb").stdout)
+    assert document["findings"][0]["cell"] == 5 and document["findings"][0]["line"] == 1
+
+
+def test_fix_rewrites_code_cells_only_and_keeps_the_rest(notebook: Path) -> None:
+    before = json.loads(notebook.read_text())
+    result = invoke("fix", "sensor.ipynb")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "sensor.ipynb:cell 5:1: mask-aware: Conv1D -> MaskedConv1D "
+        "(the LSTM at cell 5, line 2 needs the mask)\n"
+    )
+    after = json.loads(notebook.read_text())
+    assert after["metadata"] == before["metadata"]
+    for index in (0, 1, 2, 3):  # markdown, the magic and shell cells: untouched
+        assert after["cells"][index] == before["cells"][index]
+    fixed = after["cells"][4]
+    assert fixed["outputs"] == before["cells"][4]["outputs"] and fixed["execution_count"] == 7
+    text = "".join(fixed["source"])
+    # The helpers go into the cell of the first rewrite, before it.
+    assert text.startswith("# Mask-aware helpers added by keras-mask-codemod")
+    assert "class MaskedConv1D(keras.layers.Conv1D):" in text
+    assert text.endswith(
+        'x = MaskedConv1D(8, 3, padding="same")(x)\nx = layers.LSTM(4)(x)\nmodel = keras.Model(inp, x)\n'
+    )
+    assert notebook.read_text().startswith(
+        '{\n "cells": [\n  {\n   "cell_type": "markdown"'
+    )  # indent kept
+
+    again = invoke("fix", "sensor.ipynb")
+    assert again.exit_code == 0 and again.stdout == ""
+    assert invoke("check", "sensor.ipynb").exit_code == 0
+
+
+def test_dry_run_diff_of_a_notebook_applies(notebook: Path, tmp_path: Path) -> None:
+    original = notebook.read_bytes()
+    dry = invoke("fix", "--dry-run", "sensor.ipynb")
+    assert dry.exit_code == 1 and notebook.read_bytes() == original
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "apply"], input=dry.stdout.encode(), cwd=tmp_path, check=True)
+    patched = notebook.read_bytes()
+    notebook.write_bytes(original)
+    invoke("fix", "sensor.ipynb")
+    assert notebook.read_bytes() == patched
