@@ -81,6 +81,12 @@ StdinFilenameOpt = Annotated[
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")]
+JobsOpt = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option(
+        "--jobs", "-j", help="Worker processes (default: every core).", metavar="N", min=1
+    ),
+]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also say on stderr what happened to every file.")
 ]
@@ -102,6 +108,7 @@ def check(
     force_exclude: ForceExcludeOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """Report every place where a Keras mask reaches a layer that destroys it.
 
@@ -198,6 +205,7 @@ def fix(
     force_exclude: ForceExcludeOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """Rewrite every destroyed mask with a strategy that says what it guarantees.
 
@@ -232,6 +240,7 @@ def fix(
         stdin_filename,
         strategy=strategy,
         helpers_module=helpers_module or settings.helpers_module,
+        jobs=1 if interactive else jobs or default_jobs(),
     )
     from_stdin = paths == ["-"]
     if interactive and (dry_run or from_stdin):
@@ -346,6 +355,12 @@ def _settings(paths: list[str], stdin_filename: str | None):
     except SettingsError as error:
         _usage_error(str(error))
         raise  # unreachable: _usage_error exits
+
+
+def default_jobs() -> int:
+    from codemod.engine.parallel import default_jobs as cores
+
+    return cores()
 
 
 def _options(settings, exclude, force_exclude, select, ignore, stdin_filename, **more):

@@ -19,6 +19,7 @@ class Options:
     stdin_filename: str | None = None
     strategy: str = "auto"
     helpers_module: str | None = None
+    jobs: int = 1  # worker processes; the CLI defaults to every core
 
     def wants(self, code: Code) -> bool:
         return code in self.select

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from codemod.analysis import AnalysisError, analyze, may_contain_producer
 from codemod.analysis.findings import Finding
 from codemod.config import Options
 from codemod.engine.discover import discover
+from codemod.engine.parallel import run_in_order
 from codemod.engine.sources import Source, SourceError, decode_source, read_source
 
 
@@ -100,6 +102,7 @@ def check_paths(paths: list[str], options: Options) -> RunReport:
         extensions=(".py", ".ipynb"),
     )
     report = RunReport(errors=list(found.errors))
-    for path in found.files:
-        report.files.append(check_file(str(path), options))
+    paths = [str(path) for path in found.files]
+    work = functools.partial(check_file, options=options)
+    report.files = list(run_in_order(work, FileReport, paths, options.jobs))
     return report

@@ -6,6 +6,7 @@ error with a one-line reason, in which case the file is left exactly as it was.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from codemod.config import Options
 from codemod.engine.discover import discover
 from codemod.engine.helpers_module import HelpersModuleError, ensure_helpers_module
 from codemod.engine.notebooks import parse_notebook, replace_cells, split_virtual, virtual_source
+from codemod.engine.parallel import run_in_order
 from codemod.engine.sources import (
     Source,
     SourceError,
@@ -130,11 +132,15 @@ def fix_paths(
         extensions=(".py", ".ipynb"),
     )
     run = FixRun(errors=list(found.errors))
+    paths = [str(path) for path in found.files]
     if options.helpers_module is None and accept is None:
-        for path in found.files:
-            run.files.append(fix_file(str(path), options, write))
+        # Each worker writes its own files: a file is wholly old or wholly new whatever happens.
+        work = functools.partial(fix_file, options=options, write=write)
+        run.files = list(run_in_order(work, FixReport, paths, options.jobs))
         return run
-    run.files = [fix_file(str(path), options, write=False) for path in found.files]
+    # Asking the user, or writing the helpers module first, needs every result here first.
+    work = functools.partial(fix_file, options=options, write=False)
+    run.files = list(run_in_order(work, FixReport, paths, options.jobs))
     if not write:
         return run
     chosen = []
