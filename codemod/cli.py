@@ -181,6 +181,13 @@ def fix(
             "--interactive", "-i", help="Show each file's changes and ask before writing them."
         ),
     ] = False,
+    allow_dirty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-dirty",
+            help="Also fix files with uncommitted changes in git (refused by default).",
+        ),
+    ] = False,
     helpers_module: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -241,6 +248,7 @@ def fix(
         strategy=strategy,
         helpers_module=helpers_module or settings.helpers_module,
         jobs=1 if interactive else jobs or default_jobs(),
+        allow_dirty=allow_dirty,
     )
     from_stdin = paths == ["-"]
     if interactive and (dry_run or from_stdin):

@@ -20,6 +20,7 @@ class Options:
     strategy: str = "auto"
     helpers_module: str | None = None
     jobs: int = 1  # worker processes; the CLI defaults to every core
+    allow_dirty: bool = False  # fix files git reports as changed or untracked
 
     def wants(self, code: Code) -> bool:
         return code in self.select

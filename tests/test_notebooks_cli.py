@@ -114,5 +114,5 @@ def test_dry_run_diff_of_a_notebook_applies(notebook: Path, tmp_path: Path) -> N
     subprocess.run(["git", "apply"], input=dry.stdout.encode(), cwd=tmp_path, check=True)
     patched = notebook.read_bytes()
     notebook.write_bytes(original)
-    invoke("fix", "sensor.ipynb")
+    invoke("fix", "--allow-dirty", "sensor.ipynb")  # git init made it an untracked file
     assert notebook.read_bytes() == patched

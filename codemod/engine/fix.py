@@ -7,6 +7,7 @@ error with a one-line reason, in which case the file is left exactly as it was.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from codemod.analysis import AnalysisError
 from codemod.analysis.findings import Finding
 from codemod.config import Options
 from codemod.engine.discover import discover
+from codemod.engine.git_state import dirty_files
 from codemod.engine.helpers_module import HelpersModuleError, ensure_helpers_module
 from codemod.engine.notebooks import parse_notebook, replace_cells, split_virtual, virtual_source
 from codemod.engine.parallel import run_in_order
@@ -97,13 +99,20 @@ def _virtual(source: Source):
     return notebook, virtual_source(notebook)
 
 
-def fix_file(path: str, options: Options, write: bool) -> FixReport:
+DIRTY = "has uncommitted changes; commit or stash them first, or pass --allow-dirty"
+
+
+def fix_file(
+    path: str, options: Options, write: bool, dirty: frozenset[str] = frozenset()
+) -> FixReport:
     try:
         source = read_source(path)
     except SourceError as error:
         return FixReport(path, error=error.reason)
     report = fix_source(source, options)
-    if write and report.changed:
+    if report.changed and os.path.realpath(path) in dirty:
+        report.error = DIRTY
+    elif write and report.changed:
         _write(report)
     return report
 
@@ -133,13 +142,14 @@ def fix_paths(
     )
     run = FixRun(errors=list(found.errors))
     paths = [str(path) for path in found.files]
+    dirty = frozenset() if options.allow_dirty or not write else dirty_files(paths)
     if options.helpers_module is None and accept is None:
         # Each worker writes its own files: a file is wholly old or wholly new whatever happens.
-        work = functools.partial(fix_file, options=options, write=write)
+        work = functools.partial(fix_file, options=options, write=write, dirty=dirty)
         run.files = list(run_in_order(work, FixReport, paths, options.jobs))
         return run
     # Asking the user, or writing the helpers module first, needs every result here first.
-    work = functools.partial(fix_file, options=options, write=False)
+    work = functools.partial(fix_file, options=options, write=False, dirty=dirty)
     run.files = list(run_in_order(work, FixReport, paths, options.jobs))
     if not write:
         return run
