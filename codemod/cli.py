@@ -181,6 +181,14 @@ def fix(
             "--interactive", "-i", help="Show each file's changes and ask before writing them."
         ),
     ] = False,
+    report_path: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--report",
+            help="Also write a JSON report of every file, finding and rewrite to this file.",
+            metavar="FILE.json",
+        ),
+    ] = None,
     allow_dirty: Annotated[
         bool,
         typer.Option(
@@ -259,6 +267,8 @@ def fix(
         accept = _Prompt(terminal.use_colour(sys.stdout)) if interactive else None
         run = fix_paths(paths, options, write=not dry_run, accept=accept)
 
+    if report_path is not None:
+        _write_report(report_path, json_report.render_migration_report(run, strategy, dry_run))
     messages = sys.stderr if (dry_run or from_stdin) else sys.stdout
     if output_format == "json":
         messages.write(json_report.render_fix(run, dry_run))
@@ -394,6 +404,15 @@ def _codes(select, ignore):
     except ValueError as error:
         _usage_error(str(error))
         raise  # unreachable: _usage_error exits
+
+
+def _write_report(path: str, document: str) -> None:
+    from codemod.engine.sources import SourceError, write_atomic
+
+    try:
+        write_atomic(path, document.encode("utf-8"))
+    except SourceError as error:
+        _usage_error(f"--report: {error.describe()}")
 
 
 def _is_module_name(name: str) -> bool:

@@ -3,6 +3,7 @@ diffs that `git apply` accepts, stdin, --helpers-module, and errors that do not 
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -47,13 +48,19 @@ def test_fix_rewrites_prints_a_line_per_rewrite_and_a_rerun_does_nothing(tree: P
         "pkg/scaled.py:3: lambda: Masking -> Lambda(apply_mask) (exact values: keeps what "
         "Masking(-1.0) computed, no layer used its mask)\n"
     )
-    assert result.stderr == "Rewrote 2 findings in 2 files (3 files checked).\n"
+    assert result.stderr == (
+        "Rewrote 2 findings in 2 files (mask-aware 1, lambda 1); 1 unchanged; "
+        "3 files checked, 2 with findings.\n"
+    )
     assert "MaskedConv1D(4, 3)" in (tree / "pkg" / "lstm.py").read_text()
     assert (tree / "pkg" / "clean.py").read_text() == CLEAN
 
     again = invoke("fix", "pkg")
     assert again.exit_code == 0 and again.stdout == ""
-    assert again.stderr == "Rewrote 0 findings in 0 files (3 files checked).\n"
+    assert (
+        again.stderr
+        == "Rewrote 0 findings in 0 files; 3 unchanged; 3 files checked, 0 with findings.\n"
+    )
     assert invoke("check", "pkg").exit_code == 0
 
 
@@ -162,7 +169,9 @@ def test_interactive_writes_only_what_was_accepted(tree: Path) -> None:
     assert "Lambda(" in (tree / "pkg" / "scaled.py").read_text()  # y
     assert (tree / "pkg" / "third.py").read_text() == LSTM_MODEL  # q
     assert "pkg/lstm.py: skipped: not applied\n" in result.stdout
-    assert result.stderr == "Rewrote 1 finding in 1 file (4 files checked).\n"
+    assert result.stderr == (
+        "Rewrote 1 finding in 1 file (lambda 1); 3 unchanged; 4 files checked, 3 with findings.\n"
+    )
 
 
 def test_interactive_all_accepts_the_rest(tree: Path) -> None:
@@ -192,3 +201,43 @@ def test_verbose_says_what_happened_to_every_file(tree: Path) -> None:
     checked = invoke("check", "-v", "pkg")
     assert "pkg/clean.py: not parsed (no mask producer in the text)\n" in checked.stderr
     assert "pkg/lstm.py: 1 finding\n" in checked.stderr
+
+
+def test_report_file_lists_every_file_finding_and_rewrite(tree: Path) -> None:
+    (tree / "pkg" / "broken.py").write_text("from keras import layers\nlayers.Masking(\n")
+    result = invoke("fix", "pkg", "--report", "migration.json")
+    assert result.exit_code == 2
+    document = json.loads((tree / "migration.json").read_text())
+    assert document["strategy"] == "auto" and document["dry_run"] is False
+    by_path = {entry["path"]: entry for entry in document["files"]}
+    assert set(by_path) == {"pkg/broken.py", "pkg/clean.py", "pkg/lstm.py", "pkg/scaled.py"}
+    assert by_path["pkg/clean.py"] == {
+        "path": "pkg/clean.py",
+        "status": "unchanged",
+        "findings": [],
+        "rewrites": [],
+        "error": None,
+    }
+    assert by_path["pkg/broken.py"]["status"] == "error"
+    assert by_path["pkg/broken.py"]["error"].startswith("cannot parse: ")
+    lstm = by_path["pkg/lstm.py"]
+    assert lstm["status"] == "changed" and lstm["findings"][0]["code"] == "KMC101"
+    assert lstm["rewrites"] == [
+        {
+            "line": 3,
+            "cell": None,
+            "code": "KMC101",
+            "strategy": "mask-aware",
+            "rewrite": "Conv1D -> MaskedConv1D",
+            "reason": "the LSTM at line 3 needs the mask",
+        }
+    ]
+    assert document["summary"] == {
+        "files": 4,
+        "changed": 2,
+        "unchanged": 1,
+        "skipped": 0,
+        "errors": 1,
+        "findings": 2,
+        "by_strategy": {"lambda": 1, "mask-aware": 1},
+    }

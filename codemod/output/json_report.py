@@ -93,3 +93,65 @@ def render_fix(run, dry_run: bool) -> str:
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_migration_report(run, strategy: str, dry_run: bool) -> str:
+    """`fix --report FILE.json`: every file looked at, what was found, what was rewritten and why,
+    and what went wrong, for a migration pull request's description (schema in the README)."""
+    files = []
+    for report in run.files:
+        if report.error is not None:
+            status = "error"
+        elif report.skipped:
+            status = "skipped"
+        elif report.changed:
+            status = "changed"
+        else:
+            status = "unchanged"
+        files.append(
+            {
+                "path": report.path,
+                "status": status,
+                "findings": [finding_dict(report.path, f) for f in report.findings],
+                "rewrites": [
+                    {
+                        "line": change.finding.line,
+                        "cell": change.finding.cell,
+                        "code": change.finding.code.value,
+                        "strategy": change.strategy,
+                        "rewrite": change.summary,
+                        "reason": change.reason,
+                    }
+                    for change in report.changes
+                ],
+                "error": report.error,
+            }
+        )
+    statuses = Counter(str(entry["status"]) for entry in files)
+    document = {
+        "version": __version__,
+        "strategy": strategy,
+        "dry_run": dry_run,
+        "files": files,
+        "errors": [{"path": path, "message": reason} for path, reason in run.errors],
+        "summary": {
+            "files": len(files),
+            "changed": statuses["changed"],
+            "unchanged": statuses["unchanged"],
+            "skipped": statuses["skipped"],
+            "errors": statuses["error"] + len(run.errors),
+            "findings": sum(len(entry["findings"]) for entry in files),
+            "by_strategy": dict(
+                sorted(
+                    Counter(
+                        str(rewrite["strategy"])
+                        for entry in files
+                        if entry["status"] == "changed"
+                        for rewrite in entry["rewrites"]
+                        if rewrite["rewrite"] is not None
+                    ).items()
+                )
+            ),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -55,21 +55,34 @@ def change_line(path: str, change: Change) -> str:
 
 
 def fix_summary_line(run: FixRun, dry_run: bool) -> str:
-    changed = sum(1 for f in run.files if f.changed)
-    rewrites = sum(1 for f in run.files if f.changed for c in f.changes if c.summary is not None)
+    """`Rewrote 3 findings in 2 files (mask-aware 1, lambda 2); 38 unchanged; 40 files checked,
+    3 with findings.` An untouched file is never counted as changed."""
+    changed = [f for f in run.files if f.changed]
+    by_strategy: dict[str, int] = {}
+    for report in changed:
+        for change in report.changes:
+            if change.summary is not None:
+                by_strategy[change.strategy] = by_strategy.get(change.strategy, 0) + 1
+    rewrites = sum(by_strategy.values())
+    unchanged = sum(1 for f in run.files if not f.changed and f.error is None)
+    with_findings = sum(1 for f in run.files if f.changes)
     left = sum(len(f.unfixed) for f in run.files)
     errors = len(run.all_errors)
-    files = len(run.files)
     verb = "Would rewrite" if dry_run else "Rewrote"
-    text = (
-        f"{verb} {rewrites} finding{'s' if rewrites != 1 else ''} in {changed} "
-        f"file{'s' if changed != 1 else ''} ({files} file{'s' if files != 1 else ''} checked)"
-    )
+    text = f"{verb} {_count(rewrites, 'finding')} in {_count(len(changed), 'file')}"
+    if by_strategy:
+        text += " (" + ", ".join(f"{name} {count}" for name, count in by_strategy.items()) + ")"
+    text += f"; {unchanged} unchanged; {_count(len(run.files), 'file')} checked"
+    text += f", {with_findings} with findings"
     if left:
         text += f"; {left} left for review"
     if errors:
-        text += f"; {errors} file{'s' if errors != 1 else ''} could not be fixed"
+        text += f"; {_count(errors, 'file')} could not be fixed"
     return text + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def check_file_line(report: FileReport) -> str:
