@@ -97,6 +97,14 @@ def _in_cells(finding: Finding, locate: Locate) -> Finding:
     )
 
 
+def parse_quietly(text: str) -> ast.Module | None:
+    """The ast, or None when the text does not parse."""
+    try:
+        return parse(text)
+    except AnalysisError:
+        return None
+
+
 def parse(text: str, locate: Locate | None = None) -> ast.Module:
     try:
         with warnings.catch_warnings():

@@ -93,8 +93,8 @@ def _rewrite(
     anchor = cells.start_of_cell(_first_rewrite_cell(changes)) if cells else None
     module = _add_helpers(module, edits, helpers_module, anchor)
     new_text = module.code
-    module = imports.remove_unused(module, imports.name_counts(text), imports.name_counts(new_text))
-    return module.code, changes
+    pruned = imports.remove_unused(module, imports.name_counts(text), imports.name_counts(new_text))
+    return (new_text if pruned is module else pruned.code), changes
 
 
 def _bind_lambda(module: cst.Module, index: SourceIndex, edits: list[Edit]) -> cst.Module:
@@ -134,8 +134,8 @@ def _verify(new_text: str, strategy: str, helpers_module: str | None) -> None:
         findings = analyze(new_text)
     except AnalysisError as error:
         raise FixError(f"the rewrite does not parse ({error}); please report this") from None
-    if not findings:
-        return
+    if all(f.code is Code.MANUAL_REVIEW for f in findings):
+        return  # never rewritten, so a second run would not change them
     index = SourceIndex(new_text)
     _, edits = plan(findings, strategy, index)
     if edits:

@@ -8,6 +8,7 @@ last use the rewrite removed goes too (only those: other unused imports are the 
 from __future__ import annotations
 
 import ast
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -69,8 +70,7 @@ def insert_helpers(
     """
     if not helper_text:
         return module
-    # Parsed in the file's newline style, so the docstrings' line breaks match the file's too.
-    parsed = cst.parse_module(helper_text.replace("\n", module.default_newline))
+    parsed = _parsed_helpers(helper_text, module.default_newline)
     block = list(parsed.body)
     blank = [cst.EmptyLine(), cst.EmptyLine()]
     # The header comment parses as the module's header: keep it on the first definition.
@@ -123,8 +123,17 @@ def _skip_imports(body: Sequence[cst.BaseStatement], start: int) -> int:
     return position
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed_helpers(helper_text: str, newline: str) -> cst.Module:
+    """The helper block parsed once per text and newline style (libcst nodes are immutable, so
+    files can share them). Parsed in the file's newline style, so the docstrings' line breaks
+    match the file's too."""
+    return cst.parse_module(helper_text.replace("\n", newline))
+
+
 def remove_unused(module: cst.Module, before: Counter[str], after: Counter[str]) -> cst.Module:
-    """Drop import names that were used before the rewrite and are not used after it."""
+    """Drop import names that were used before the rewrite and are not used after it (the same
+    module comes back when there are none)."""
     gone = {name for name, count in before.items() if count and not after.get(name)}
     if not gone:
         return module

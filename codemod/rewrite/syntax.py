@@ -7,8 +7,10 @@ around the expression excluded), so a `Span` from a finding names exactly one li
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
-from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from codemod.analysis.findings import Site, Span
 
@@ -19,17 +21,23 @@ class SourceIndex:
     """A parsed libcst module with its expressions indexed by span, and each node's parent."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.module = cst.parse_module(text)
-        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        positions = wrapper.resolve(PositionProvider)
-        self._parents = wrapper.resolve(ParentNodeProvider)
-        self._by_span: dict[Span, cst.BaseExpression] = {}
+        self._parents, calls = _parents_and_calls(self.module)
+        # Calls are found by their rank in source order, which ast and libcst agree on; anything
+        # else (or a disagreement) falls back to libcst's positions, which cost a codegen pass.
+        self._by_span: dict[Span, cst.BaseExpression] = _calls_by_span(text, calls)
+        self._positions_resolved = False
+        self._imports: dict[str, str] | None = None
+        self._star_import = False
+
+    def _resolve_positions(self) -> None:
+        self._positions_resolved = True
+        positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
         for node, where in positions.items():
             if isinstance(node, cst.BaseExpression):
                 span = Span(where.start.line, where.start.column, where.end.line, where.end.column)
                 self._by_span.setdefault(span, node)
-        self._imports: dict[str, str] | None = None
-        self._star_import = False
 
     def class_named_by(self, call: cst.Call) -> str | None:
         """The class a construction call names directly: `layers.Conv1D(...)` or an imported
@@ -61,10 +69,12 @@ class SourceIndex:
         return self._imports
 
     def expression(self, span: Span) -> cst.BaseExpression | None:
+        if span not in self._by_span and not self._positions_resolved:
+            self._resolve_positions()
         return self._by_span.get(span)
 
     def call(self, span: Span) -> cst.Call | None:
-        node = self._by_span.get(span)
+        node = self.expression(span)
         return node if isinstance(node, cst.Call) else None
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
@@ -155,3 +165,54 @@ def walk(node: cst.CSTNode):
         current = stack.pop()
         yield current
         stack.extend(current.children)
+
+
+def _parents_and_calls(module: cst.Module) -> tuple[dict[cst.CSTNode, cst.CSTNode], list[cst.Call]]:
+    """Each node's parent, and every Call in source order (outer before inner). A plain walk:
+    several times cheaper than libcst's ParentNodeProvider."""
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    calls: list[cst.Call] = []
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Call):
+            calls.append(node)
+        children = node.children
+        for child in children:
+            parents[child] = node
+        stack.extend(reversed(children))
+    return parents, calls
+
+
+def _calls_by_span(text: str, calls: list[cst.Call]) -> dict[Span, cst.BaseExpression]:
+    """Pair ast's calls, sorted by where they start (outer first), with libcst's in source order.
+    Empty when the two do not agree on how many calls there are."""
+    from codemod.analysis import parse_quietly
+
+    tree = parse_quietly(text)
+    if tree is None:
+        return {}
+    lines = text.split("\n")
+    spans = sorted(
+        (_span_of(node, lines) for node in ast.walk(tree) if isinstance(node, ast.Call)),
+        key=lambda span: (span.line, span.column, -span.end_line, -span.end_column),
+    )
+    if len(spans) != len(calls):
+        return {}
+    return dict(zip(spans, calls))
+
+
+def _span_of(node: ast.expr, lines: list[str]) -> Span:
+    def column(line: int, offset: int) -> int:
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        if text.isascii():
+            return offset
+        return len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace"))
+
+    end_line = node.end_lineno or node.lineno
+    return Span(
+        node.lineno,
+        column(node.lineno, node.col_offset),
+        end_line,
+        column(end_line, node.end_col_offset or 0),
+    )

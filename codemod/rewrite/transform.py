@@ -25,18 +25,18 @@ class EditError(Exception):
 def apply_edits(index: SourceIndex, edits: Iterable[Edit], lambda_name: str) -> cst.Module:
     """The module with `edits` done. `lambda_name` is how the file spells Lambda for a bare
     `Masking(...)` call (attribute spellings keep their prefix: `layers.Lambda`)."""
-    transformer = _Transformer(lambda_name, index.module)
+    transformer = _Transformer(lambda_name, index.module, index.text)
     for edit in edits:
         transformer.plan(index, edit)
     return index.module.visit(transformer)
 
 
 class _Transformer(cst.CSTTransformer):
-    def __init__(self, lambda_name: str, module: cst.Module) -> None:
+    def __init__(self, lambda_name: str, module: cst.Module, text: str) -> None:
         super().__init__()
         self._lambda_name = lambda_name
         self._module = module
-        self._lines = module.code.split("\n")
+        self._lines = text.split("\n")
         self._lambda_line: dict[cst.Call, int] = {}
         self._swap: dict[cst.Call, str] = {}
         self._to_lambda: set[cst.Call] = set()
