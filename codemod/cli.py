@@ -131,6 +131,7 @@ def check(
         ignore,
         stdin_filename,
         output_format=output_format,
+        jobs=jobs or default_jobs(),
     )
     if paths == ["-"]:
         report = RunReport(files=[check_stdin(sys.stdin.buffer.read(), options)])
@@ -261,33 +262,33 @@ def fix(
     from_stdin = paths == ["-"]
     if interactive and (dry_run or from_stdin):
         _usage_error("--interactive cannot be combined with --dry-run or stdin")
+    messages = sys.stderr if (dry_run or from_stdin) else sys.stdout
+    colour = terminal.use_colour(sys.stdout)
+
+    def show(report) -> None:
+        """Each file's lines (and diff) as soon as it is done, in path order."""
+        if output_format != "json":
+            render = github.change_line if output_format == "github" else text.change_line
+            if report.skipped:
+                messages.write(f"{report.path}: skipped: not applied\n")
+            else:
+                messages.write("".join(render(report.path, c) + "\n" for c in report.changes))
+        if dry_run and report.changed:
+            patch = unified_diff(report.old, report.new, _diff_path(report.path))
+            terminal.write_diff(patch, sys.stdout, colour)
+
     if from_stdin:
         run = FixRun(files=[fix_stdin(sys.stdin.buffer.read(), options)])
+        show(run.files[0])
+        sys.stdout.buffer.write(run.files[0].new or run.files[0].old)
     else:
-        accept = _Prompt(terminal.use_colour(sys.stdout)) if interactive else None
-        run = fix_paths(paths, options, write=not dry_run, accept=accept)
+        accept = _Prompt(colour) if interactive else None
+        run = fix_paths(paths, options, write=not dry_run, accept=accept, show=show)
 
     if report_path is not None:
         _write_report(report_path, json_report.render_migration_report(run, strategy, dry_run))
-    messages = sys.stderr if (dry_run or from_stdin) else sys.stdout
     if output_format == "json":
         messages.write(json_report.render_fix(run, dry_run))
-    else:
-        render = github.change_line if output_format == "github" else text.change_line
-        for report in run.files:
-            if report.skipped:
-                messages.write(f"{report.path}: skipped: not applied\n")
-                continue
-            for change in report.changes:
-                messages.write(render(report.path, change) + "\n")
-    if from_stdin:
-        sys.stdout.buffer.write(run.files[0].new or run.files[0].old)
-    elif dry_run:
-        colour = terminal.use_colour(sys.stdout)
-        for report in run.files:
-            if report.changed:
-                patch = unified_diff(report.old, report.new, _diff_path(report.path))
-                terminal.write_diff(patch, sys.stdout, colour)
     for path, reason in run.all_errors:
         if output_format == "github":
             messages.write(github.error_line(path, reason) + "\n")

@@ -39,10 +39,19 @@ class FixReport:
     old: bytes = b""
     new: bytes = b""  # equal to `old` when nothing changed
     skipped: bool = False  # a change the user declined (--interactive), or could not be written
+    released: bool | None = None  # after release(): whether the bytes differed
 
     @property
     def changed(self) -> bool:
-        return self.error is None and self.new != self.old and not self.skipped
+        differs = self.new != self.old if self.released is None else self.released
+        return self.error is None and differs and not self.skipped
+
+    def release(self) -> None:
+        """Drop the file's bytes once they have been written or shown: a run over a large tree
+        keeps only what the summary and the reports need."""
+        if self.released is None:
+            self.released = self.new != self.old
+            self.old = self.new = b""
 
     @property
     def unfixed(self) -> list[Change]:
@@ -131,9 +140,11 @@ def fix_paths(
     options: Options,
     write: bool,
     accept: Callable[[FixReport], bool] | None = None,
+    show: Callable[[FixReport], None] | None = None,
 ) -> FixRun:
     """Fix every file under `paths`. With `write`, changed files are written, each only if
-    `accept` (the interactive prompt) says yes; the helpers module, if any, is written first."""
+    `accept` (the interactive prompt) says yes; the helpers module, if any, is written first.
+    `show` sees each report, in path order, while it still holds the file's bytes."""
     found = discover(
         paths,
         exclude=options.exclude,
@@ -146,13 +157,15 @@ def fix_paths(
     if options.helpers_module is None and accept is None:
         # Each worker writes its own files: a file is wholly old or wholly new whatever happens.
         work = functools.partial(fix_file, options=options, write=write, dirty=dirty)
-        run.files = list(run_in_order(work, FixReport, paths, options.jobs))
+        for report in run_in_order(work, FixReport, paths, options.jobs):
+            _done(report, show)
+            run.files.append(report)
         return run
     # Asking the user, or writing the helpers module first, needs every result here first.
     work = functools.partial(fix_file, options=options, write=False, dirty=dirty)
     run.files = list(run_in_order(work, FixReport, paths, options.jobs))
     if not write:
-        return run
+        return _show_all(run, show)
     chosen = []
     for report in run.files:
         if report.changed and (accept is None or accept(report)):
@@ -167,9 +180,21 @@ def fix_paths(
             run.errors.append((error.path, error.reason))
             for report in chosen:
                 report.skipped = True
-            return run
+            return _show_all(run, show)
     for report in chosen:
         _write(report)
+    return _show_all(run, show)
+
+
+def _done(report: FixReport, show: Callable[[FixReport], None] | None) -> None:
+    if show is not None:
+        show(report)
+    report.release()
+
+
+def _show_all(run: FixRun, show: Callable[[FixReport], None] | None) -> FixRun:
+    for report in run.files:
+        _done(report, show)
     return run
 
 
