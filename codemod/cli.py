@@ -421,10 +421,15 @@ def _is_module_name(name: str) -> bool:
 
 
 def _diff_path(path: str) -> str:
-    """Paths in a diff are relative (git apply wants them so), with forward slashes."""
+    """Paths in a diff are relative, with forward slashes, as `git apply` wants them: relative to
+    the current folder, or, for a file outside it, to the filesystem root (apply it from there)."""
     import os
 
-    relative = os.path.relpath(path) if os.path.isabs(path) else os.path.normpath(path)
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        _, rest = os.path.splitdrive(absolute)
+        relative = rest.lstrip(os.sep)
     return relative.replace(os.sep, "/")
 
 
@@ -434,4 +439,16 @@ def _usage_error(message: str) -> None:
 
 
 def main() -> None:
-    app()
+    """The console entry point: no traceback ever reaches a user, even for a bug of ours."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write(
+            "keras-mask-codemod: interrupted; every file is wholly old or wholly new\n"
+        )
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last guard, after every expected error
+        sys.stderr.write(
+            f"keras-mask-codemod: internal error, please report it: {type(error).__name__}: {error}\n"
+        )
+        sys.exit(EXIT_ERROR)

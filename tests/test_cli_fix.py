@@ -241,3 +241,18 @@ def test_report_file_lists_every_file_finding_and_rewrite(tree: Path) -> None:
         "findings": 2,
         "by_strategy": {"lambda": 1, "mask-aware": 1},
     }
+
+
+def test_dry_run_names_files_outside_the_current_folder_from_the_root(
+    tree: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)
+    target = tree / "pkg" / "lstm.py"
+    result = invoke("fix", "--dry-run", str(target))
+    assert result.exit_code == 1
+    name = str(target).lstrip("/")
+    assert result.stdout.startswith(f"diff --git a/{name} b/{name}\n")
+    subprocess.run(
+        ["git", "apply", "--check", "-"], input=result.stdout.encode(), cwd="/", check=True
+    )
