@@ -116,7 +116,7 @@ def check(
     """
     from codemod.config import OUTPUT_FORMATS
     from codemod.engine.check import RunReport, check_paths, check_stdin
-    from codemod.output import github, json_report, text
+    from codemod.output import github, json_report, terminal, text
 
     paths = paths or ["."]
     settings = _settings(paths, stdin_filename)
@@ -133,20 +133,28 @@ def check(
         output_format=output_format,
         jobs=jobs or default_jobs(),
     )
+    render = github.finding_line if output_format == "github" else text.finding_line
+
+    def show(file_report) -> None:
+        """Each file's findings as soon as it is done (text and github formats)."""
+        lines = [render(file_report.path, finding) for finding in file_report.findings]
+        sys.stdout.write("".join(line + "\n" for line in lines))
+
+    streaming = output_format != "json"
     if paths == ["-"]:
         report = RunReport(files=[check_stdin(sys.stdin.buffer.read(), options)])
+        if streaming:
+            show(report.files[0])
     else:
-        report = check_paths(paths, options)
+        bar = terminal.ProgressBar(sys.stderr)
+        report = check_paths(paths, options, progress=bar, show=show if streaming else None)
 
     if output_format == "json":
         sys.stdout.write(json_report.render(report))
     elif output_format == "github":
-        lines = [github.finding_line(path, f) for path, f in report.findings]
-        lines += [github.error_line(path, reason) for path, reason in report.all_errors]
+        lines = [github.error_line(path, reason) for path, reason in report.all_errors]
         sys.stdout.write("".join(line + "\n" for line in lines))
     else:
-        out = [text.finding_line(path, finding) + "\n" for path, finding in report.findings]
-        sys.stdout.write("".join(out))
         for path, reason in report.all_errors:
             sys.stderr.write(text.error_line(path, reason) + "\n")
         if verbose:
@@ -156,7 +164,7 @@ def check(
     sys.stdout.flush()
     if report.all_errors:
         raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_FINDINGS if report.findings else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if report.finding_count else EXIT_CLEAN)
 
 
 @app.command()
@@ -283,7 +291,8 @@ def fix(
         sys.stdout.buffer.write(run.files[0].new or run.files[0].old)
     else:
         accept = _Prompt(colour) if interactive else None
-        run = fix_paths(paths, options, write=not dry_run, accept=accept, show=show)
+        bar = None if interactive else terminal.ProgressBar(sys.stderr)
+        run = fix_paths(paths, options, write=not dry_run, accept=accept, show=show, progress=bar)
 
     if report_path is not None:
         _write_report(report_path, json_report.render_migration_report(run, strategy, dry_run))

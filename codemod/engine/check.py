@@ -21,6 +21,16 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
     parsed: bool = False  # False when the text test showed there is nothing to look for
+    count: int | None = None  # after release(): how many findings there were
+
+    @property
+    def finding_count(self) -> int:
+        return len(self.findings) if self.count is None else self.count
+
+    def release(self) -> None:
+        """Drop the findings once printed: a run over a large tree keeps only the counts."""
+        self.count = self.finding_count
+        self.findings = []
 
 
 @dataclass
@@ -37,6 +47,10 @@ class RunReport:
     @property
     def all_errors(self) -> list[tuple[str, str]]:
         return self.errors + [(f.path, f.error) for f in self.files if f.error is not None]
+
+    @property
+    def finding_count(self) -> int:
+        return sum(f.finding_count for f in self.files)
 
 
 def check_source(source: Source, options: Options) -> FileReport:
@@ -94,7 +108,9 @@ def check_stdin(raw: bytes, options: Options) -> FileReport:
     return check_source(source, options)
 
 
-def check_paths(paths: list[str], options: Options) -> RunReport:
+def check_paths(paths: list[str], options: Options, progress=None, show=None) -> RunReport:
+    """Check every file under `paths`, in path order; `progress` (start/advance/stop) is told.
+    With `show`, each file's report is handed over as soon as it is done and then released."""
     found = discover(
         paths,
         exclude=options.exclude,
@@ -104,5 +120,17 @@ def check_paths(paths: list[str], options: Options) -> RunReport:
     report = RunReport(errors=list(found.errors))
     paths = [str(path) for path in found.files]
     work = functools.partial(check_file, options=options)
-    report.files = list(run_in_order(work, FileReport, paths, options.jobs))
+    if progress is not None:
+        progress.start(len(paths))
+    try:
+        for file_report in run_in_order(work, FileReport, paths, options.jobs):
+            if show is not None:
+                show(file_report)
+                file_report.release()
+            report.files.append(file_report)
+            if progress is not None:
+                progress.advance()
+    finally:
+        if progress is not None:
+            progress.stop()
     return report

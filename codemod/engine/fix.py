@@ -141,6 +141,7 @@ def fix_paths(
     write: bool,
     accept: Callable[[FixReport], bool] | None = None,
     show: Callable[[FixReport], None] | None = None,
+    progress=None,
 ) -> FixRun:
     """Fix every file under `paths`. With `write`, changed files are written, each only if
     `accept` (the interactive prompt) says yes; the helpers module, if any, is written first.
@@ -157,13 +158,13 @@ def fix_paths(
     if options.helpers_module is None and accept is None:
         # Each worker writes its own files: a file is wholly old or wholly new whatever happens.
         work = functools.partial(fix_file, options=options, write=write, dirty=dirty)
-        for report in run_in_order(work, FixReport, paths, options.jobs):
-            _done(report, show)
-            run.files.append(report)
+        results = run_in_order(work, FixReport, paths, options.jobs)
+        run.files = _collect(results, len(paths), progress, show)
         return run
     # Asking the user, or writing the helpers module first, needs every result here first.
     work = functools.partial(fix_file, options=options, write=False, dirty=dirty)
-    run.files = list(run_in_order(work, FixReport, paths, options.jobs))
+    results = run_in_order(work, FixReport, paths, options.jobs)
+    run.files = _collect(results, len(paths), progress, None)
     if not write:
         return _show_all(run, show)
     chosen = []
@@ -184,6 +185,24 @@ def fix_paths(
     for report in chosen:
         _write(report)
     return _show_all(run, show)
+
+
+def _collect(reports, total: int, progress, show) -> list[FixReport]:
+    """Gather reports in order, telling the progress bar and showing each when asked."""
+    collected: list[FixReport] = []
+    if progress is not None:
+        progress.start(total)
+    try:
+        for report in reports:
+            if show is not None:
+                _done(report, show)
+            collected.append(report)
+            if progress is not None:
+                progress.advance()
+    finally:
+        if progress is not None:
+            progress.stop()
+    return collected
 
 
 def _done(report: FixReport, show: Callable[[FixReport], None] | None) -> None:

@@ -43,3 +43,34 @@ def write_diff(patch: bytes, stream: TextIO, colour: bool) -> None:
     for line in patch.splitlines():
         style = next((style for prefix, style in _STYLES if line.startswith(prefix)), "")
         console.print(Text(line.decode("utf-8", "replace"), style=style))
+
+
+class ProgressBar:
+    """A rich progress bar on stderr for runs over many files; silent off a terminal."""
+
+    MIN_FILES = 200
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._progress = None
+        self._task = None
+
+    def start(self, total: int) -> None:
+        if total < self.MIN_FILES or not self.stream.isatty():
+            return
+        from rich.console import Console
+        from rich.progress import Progress
+
+        console = Console(file=self.stream, highlight=False)
+        self._progress = Progress(console=console, transient=True)
+        self._progress.start()
+        self._task = self._progress.add_task("files", total=total)
+
+    def advance(self) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None

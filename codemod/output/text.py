@@ -27,9 +27,9 @@ def error_line(path: str, reason: str) -> str:
 
 
 def summary_line(report: RunReport) -> str:
-    findings = len(report.findings)
+    findings = report.finding_count
     files = len(report.files)
-    with_findings = sum(1 for f in report.files if f.findings)
+    with_findings = sum(1 for f in report.files if f.finding_count)
     errors = len(report.all_errors)
     checked = f"{files} file{'s' if files != 1 else ''} checked"
     if findings:
@@ -91,7 +91,7 @@ def check_file_line(report: FileReport) -> str:
         return f"{report.path}: error"
     if not report.parsed:
         return f"{report.path}: not parsed (no mask producer in the text)"
-    count = len(report.findings)
+    count = report.finding_count
     return f"{report.path}: {count} finding{'s' if count != 1 else ''}"
 
 

@@ -91,10 +91,16 @@ def _rewrite(
         raise FixError(str(error)) from None
     module = _bind_lambda(module, index, edits)
     anchor = cells.start_of_cell(_first_rewrite_cell(changes)) if cells else None
-    module = _add_helpers(module, edits, helpers_module, anchor)
+    module, helper_text = _add_helpers(module, edits, helpers_module, anchor)
     new_text = module.code
-    pruned = imports.remove_unused(module, imports.name_counts(text), imports.name_counts(new_text))
-    return (new_text if pruned is module else pruned.code), changes
+    after = imports.name_counts(new_text) + imports.helper_name_counts(helper_text)
+    pruned = imports.remove_unused(module, imports.name_counts(text), after)
+    new_text = new_text if pruned is module else pruned.code
+    if helper_text:
+        new_text = imports.fill_helpers(
+            new_text, helper_text, module.default_newline, module.default_indent
+        )
+    return new_text, changes
 
 
 def _bind_lambda(module: cst.Module, index: SourceIndex, edits: list[Edit]) -> cst.Module:
@@ -117,16 +123,18 @@ def _first_rewrite_cell(changes: list[Change]) -> int | None:
 
 def _add_helpers(
     module: cst.Module, edits: list[Edit], helpers_module: str | None, anchor: str | None = None
-) -> cst.Module:
+) -> tuple[cst.Module, str]:
+    """The module importing or marking the place of the helpers it now uses, and the text of the
+    definitions to put in (empty when none are needed here)."""
     names = {name for edit in edits for name in helpers_used(edit)}
     if helpers_module is not None:
-        return imports.add_from_import(module, helpers_module, names)
+        return imports.add_from_import(module, helpers_module, names), ""
     missing = sorted(name for name in names if not imports.binds(module, name))
     if not missing:
-        return module
+        return module, ""
     for name in HELPER_IMPORTS:
         module = imports.ensure_import(module, name)
-    return imports.insert_helpers(module, helper_source(missing), missing, anchor)
+    return imports.insert_helpers(module, missing, anchor), helper_source(missing)
 
 
 def _verify(new_text: str, strategy: str, helpers_module: str | None) -> None:

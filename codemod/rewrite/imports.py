@@ -60,22 +60,21 @@ def add_from_import(module: cst.Module, source: str, names: Iterable[str]) -> cs
     return module.with_changes(body=body)
 
 
+HELPERS_PLACEHOLDER = "pass  # keras-mask-codemod: helper definitions go here (7f3a)"
+"""The line `insert_helpers` puts where the helper definitions go; `fill_helpers` swaps the
+definitions' text in after code generation (cheaper than generating them as libcst nodes)."""
+
+
 def insert_helpers(
-    module: cst.Module, helper_text: str, helper_names: Iterable[str], anchor: str | None = None
+    module: cst.Module, helper_names: Iterable[str], anchor: str | None = None
 ) -> cst.Module:
-    """Put the helper definitions after the imports, before any top-level use of them.
+    """Mark where the helper definitions go: after the imports, before any top-level use.
 
     `anchor` (notebooks) is the comment line that ends the cell before the one that should hold
     them: they go at the start of that cell, after its own imports.
     """
-    if not helper_text:
-        return module
-    parsed = _parsed_helpers(helper_text, module.default_newline)
-    block = list(parsed.body)
     blank = [cst.EmptyLine(), cst.EmptyLine()]
-    # The header comment parses as the module's header: keep it on the first definition.
-    leading = [*blank, *parsed.header, *block[0].leading_lines]
-    block[0] = block[0].with_changes(leading_lines=leading)
+    placeholder = cst.parse_statement(HELPERS_PLACEHOLDER + "\n").with_changes(leading_lines=blank)
     body = list(module.body)
     position = min(_after_imports(body), _first_use(body, set(helper_names)))
     start = _statement_after_comment(body, anchor) if anchor else None
@@ -90,8 +89,8 @@ def insert_helpers(
             )
             own = lines[boundary + 1 :]
             spacing = blank if any(line.comment for line in own) else []
-            block[0] = block[0].with_changes(
-                leading_lines=[*lines[: boundary + 1], *own, *spacing, *parsed.header]
+            placeholder = placeholder.with_changes(
+                leading_lines=[*lines[: boundary + 1], *own, *spacing]
             )
             body[start] = body[start].with_changes(leading_lines=[])
     if position < len(body):
@@ -104,9 +103,33 @@ def insert_helpers(
             lines = [cst.EmptyLine()] * (2 - empty) + lines
         body[position] = following.with_changes(leading_lines=lines)
     elif position == 0:
-        block[0] = block[0].with_changes(leading_lines=block[0].leading_lines[2:])
-    body[position:position] = block
+        placeholder = placeholder.with_changes(leading_lines=[])
+    body.insert(position, placeholder)
     return module.with_changes(body=body)
+
+
+def fill_helpers(code: str, helper_text: str, newline: str, indent: str) -> str:
+    """Put the helper definitions where `insert_helpers` marked, in the file's newline style and
+    indentation unit."""
+    line = HELPERS_PLACEHOLDER + newline
+    return code.replace(line, _in_style(helper_text, newline, indent), 1)
+
+
+@functools.lru_cache(maxsize=64)
+def _in_style(helper_text: str, newline: str, indent: str) -> str:
+    lines = helper_text.split("\n")
+    if indent != "    ":
+        for number, line in enumerate(lines):
+            stripped = line.lstrip(" ")
+            units, rest = divmod(len(line) - len(stripped), 4)
+            lines[number] = indent * units + " " * rest + stripped
+    return newline.join(lines)
+
+
+@functools.lru_cache(maxsize=64)
+def helper_name_counts(helper_text: str) -> Counter[str]:
+    """The names the helper definitions use (so `import keras` is not taken for unused)."""
+    return name_counts(helper_text)
 
 
 def _statement_after_comment(body: Sequence[cst.BaseStatement], comment: str) -> int | None:
@@ -121,14 +144,6 @@ def _skip_imports(body: Sequence[cst.BaseStatement], start: int) -> int:
     while position < len(body) and _is_import(body[position]):
         position += 1
     return position
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed_helpers(helper_text: str, newline: str) -> cst.Module:
-    """The helper block parsed once per text and newline style (libcst nodes are immutable, so
-    files can share them). Parsed in the file's newline style, so the docstrings' line breaks
-    match the file's too."""
-    return cst.parse_module(helper_text.replace("\n", newline))
 
 
 def remove_unused(module: cst.Module, before: Counter[str], after: Counter[str]) -> cst.Module:
