@@ -312,7 +312,7 @@ def fix(
         raise typer.Exit(EXIT_ERROR)
     if dry_run:
         raise typer.Exit(EXIT_FINDINGS if any(f.changed for f in run.files) else EXIT_CLEAN)
-    raise typer.Exit(EXIT_FINDINGS if any(f.unfixed for f in run.files) else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if any(f.unfixed_count for f in run.files) else EXIT_CLEAN)
 
 
 @app.command()

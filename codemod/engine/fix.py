@@ -40,22 +40,42 @@ class FixReport:
     new: bytes = b""  # equal to `old` when nothing changed
     skipped: bool = False  # a change the user declined (--interactive), or could not be written
     released: bool | None = None  # after release(): whether the bytes differed
+    counts: tuple[dict[str, int], int, bool] | None = None  # after release(details=False)
 
     @property
     def changed(self) -> bool:
         differs = self.new != self.old if self.released is None else self.released
         return self.error is None and differs and not self.skipped
 
-    def release(self) -> None:
-        """Drop the file's bytes once they have been written or shown: a run over a large tree
-        keeps only what the summary and the reports need."""
+    def release(self, details: bool = True) -> None:
+        """Drop the file's bytes once written or shown, and without `details` its findings too
+        (keeping their counts): a run over a large tree keeps only what the summary needs."""
         if self.released is None:
             self.released = self.new != self.old
             self.old = self.new = b""
+        if not details and self.counts is None:
+            self.counts = (self.rewrites_by_strategy, self.unfixed_count, self.has_findings)
+            self.findings, self.changes = [], []
 
     @property
-    def unfixed(self) -> list[Change]:
-        return [change for change in self.changes if change.summary is None]
+    def rewrites_by_strategy(self) -> dict[str, int]:
+        if self.counts is not None:
+            return self.counts[0]
+        by_strategy: dict[str, int] = {}
+        for change in self.changes:
+            if change.summary is not None:
+                by_strategy[change.strategy] = by_strategy.get(change.strategy, 0) + 1
+        return by_strategy
+
+    @property
+    def unfixed_count(self) -> int:
+        if self.counts is not None:
+            return self.counts[1]
+        return sum(1 for change in self.changes if change.summary is None)
+
+    @property
+    def has_findings(self) -> bool:
+        return self.counts[2] if self.counts is not None else bool(self.changes)
 
 
 @dataclass
@@ -142,6 +162,7 @@ def fix_paths(
     accept: Callable[[FixReport], bool] | None = None,
     show: Callable[[FixReport], None] | None = None,
     progress=None,
+    details: bool = True,
 ) -> FixRun:
     """Fix every file under `paths`. With `write`, changed files are written, each only if
     `accept` (the interactive prompt) says yes; the helpers module, if any, is written first.
@@ -159,12 +180,12 @@ def fix_paths(
         # Each worker writes its own files: a file is wholly old or wholly new whatever happens.
         work = functools.partial(fix_file, options=options, write=write, dirty=dirty)
         results = run_in_order(work, FixReport, paths, options.jobs)
-        run.files = _collect(results, len(paths), progress, show)
+        run.files = _collect(results, len(paths), progress, show, details)
         return run
     # Asking the user, or writing the helpers module first, needs every result here first.
     work = functools.partial(fix_file, options=options, write=False, dirty=dirty)
     results = run_in_order(work, FixReport, paths, options.jobs)
-    run.files = _collect(results, len(paths), progress, None)
+    run.files = _collect(results, len(paths), progress, None, details)
     if not write:
         return _show_all(run, show)
     chosen = []
@@ -187,7 +208,7 @@ def fix_paths(
     return _show_all(run, show)
 
 
-def _collect(reports, total: int, progress, show) -> list[FixReport]:
+def _collect(reports, total: int, progress, show, details: bool) -> list[FixReport]:
     """Gather reports in order, telling the progress bar and showing each when asked."""
     collected: list[FixReport] = []
     if progress is not None:
@@ -195,7 +216,7 @@ def _collect(reports, total: int, progress, show) -> list[FixReport]:
     try:
         for report in reports:
             if show is not None:
-                _done(report, show)
+                _done(report, show, details)
             collected.append(report)
             if progress is not None:
                 progress.advance()
@@ -205,10 +226,12 @@ def _collect(reports, total: int, progress, show) -> list[FixReport]:
     return collected
 
 
-def _done(report: FixReport, show: Callable[[FixReport], None] | None) -> None:
+def _done(
+    report: FixReport, show: Callable[[FixReport], None] | None, details: bool = True
+) -> None:
     if show is not None:
         show(report)
-    report.release()
+    report.release(details)
 
 
 def _show_all(run: FixRun, show: Callable[[FixReport], None] | None) -> FixRun:

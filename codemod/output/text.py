@@ -60,13 +60,12 @@ def fix_summary_line(run: FixRun, dry_run: bool) -> str:
     changed = [f for f in run.files if f.changed]
     by_strategy: dict[str, int] = {}
     for report in changed:
-        for change in report.changes:
-            if change.summary is not None:
-                by_strategy[change.strategy] = by_strategy.get(change.strategy, 0) + 1
+        for strategy, count in report.rewrites_by_strategy.items():
+            by_strategy[strategy] = by_strategy.get(strategy, 0) + count
     rewrites = sum(by_strategy.values())
     unchanged = sum(1 for f in run.files if not f.changed and f.error is None)
-    with_findings = sum(1 for f in run.files if f.changes)
-    left = sum(len(f.unfixed) for f in run.files)
+    with_findings = sum(1 for f in run.files if f.has_findings)
+    left = sum(f.unfixed_count for f in run.files)
     errors = len(run.all_errors)
     verb = "Would rewrite" if dry_run else "Rewrote"
     text = f"{verb} {_count(rewrites, 'finding')} in {_count(len(changed), 'file')}"
