@@ -98,7 +98,9 @@ def check(
     output_format: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
-            "--format", help="Output format: text (default), json or github.", metavar="FORMAT"
+            "--format",
+            help="Output format: text (default), json, github or sarif.",
+            metavar="FORMAT",
         ),
     ] = None,
     stdin_filename: StdinFilenameOpt = None,
@@ -140,7 +142,7 @@ def check(
         lines = [render(file_report.path, finding) for finding in file_report.findings]
         sys.stdout.write("".join(line + "\n" for line in lines))
 
-    streaming = output_format != "json"
+    streaming = output_format not in ("json", "sarif")
     if paths == ["-"]:
         report = RunReport(files=[check_stdin(sys.stdin.buffer.read(), options)])
         if streaming:
@@ -151,6 +153,11 @@ def check(
 
     if output_format == "json":
         sys.stdout.write(json_report.render(report))
+    elif output_format == "sarif":
+        from codemod.output import sarif
+
+        found = [(path, finding, None) for path, finding in report.findings]
+        sys.stdout.write(sarif.render(found, report.all_errors))
     elif output_format == "github":
         lines = [github.error_line(path, reason) for path, reason in report.all_errors]
         sys.stdout.write("".join(line + "\n" for line in lines))
@@ -218,7 +225,7 @@ def fix(
         Optional[str],  # noqa: UP045
         typer.Option(
             "--format",
-            help="How to report the rewrites: text (default), json or github.",
+            help="How to report the rewrites: text (default), json, github or sarif.",
             metavar="FORMAT",
         ),
     ] = None,
@@ -275,7 +282,7 @@ def fix(
 
     def show(report) -> None:
         """Each file's lines (and diff) as soon as it is done, in path order."""
-        if output_format != "json":
+        if output_format not in ("json", "sarif"):
             render = github.change_line if output_format == "github" else text.change_line
             if report.skipped:
                 messages.write(f"{report.path}: skipped: not applied\n")
@@ -298,6 +305,15 @@ def fix(
         _write_report(report_path, json_report.render_migration_report(run, strategy, dry_run))
     if output_format == "json":
         messages.write(json_report.render_fix(run, dry_run))
+    elif output_format == "sarif":
+        from codemod.output import sarif
+
+        found = [
+            (report.path, change.finding, _fix_properties(change))
+            for report in run.files
+            for change in report.changes
+        ]
+        messages.write(sarif.render(found, run.all_errors))
     for path, reason in run.all_errors:
         if output_format == "github":
             messages.write(github.error_line(path, reason) + "\n")
@@ -414,6 +430,10 @@ def _codes(select, ignore):
     except ValueError as error:
         _usage_error(str(error))
         raise  # unreachable: _usage_error exits
+
+
+def _fix_properties(change) -> dict:
+    return {"strategy": change.strategy, "rewrite": change.summary, "reason": change.reason}
 
 
 def _write_report(path: str, document: str) -> None:

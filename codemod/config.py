@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from codemod.analysis.findings import Code
 
-OUTPUT_FORMATS = ("text", "json", "github")
+OUTPUT_FORMATS = ("text", "json", "github", "sarif")
 FIX_STRATEGIES = ("auto", "mask-aware", "lambda", "remove")
 
 

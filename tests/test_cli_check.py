@@ -90,7 +90,7 @@ def test_bad_format_is_one_line() -> None:
     assert result.exit_code == 2
     assert (
         result.stderr.strip()
-        == "keras-mask-codemod: error: --format must be one of text, json, github, not 'xml'"
+        == "keras-mask-codemod: error: --format must be one of text, json, github, sarif, not 'xml'"
     )
 
 
