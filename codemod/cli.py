@@ -299,7 +299,17 @@ def fix(
     else:
         accept = _Prompt(colour) if interactive else None
         bar = None if interactive else terminal.ProgressBar(sys.stderr)
-        run = fix_paths(paths, options, write=not dry_run, accept=accept, show=show, progress=bar)
+        # JSON, SARIF and --report need every finding at the end; otherwise keep only counts.
+        details = output_format in ("json", "sarif") or report_path is not None
+        run = fix_paths(
+            paths,
+            options,
+            write=not dry_run,
+            accept=accept,
+            show=show,
+            progress=bar,
+            details=details,
+        )
 
     if report_path is not None:
         _write_report(report_path, json_report.render_migration_report(run, strategy, dry_run))
