@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from codemod.analysis.findings import Finding
+from codemod.analysis.findings import Finding, Span
 
 if TYPE_CHECKING:
     from codemod.catalogue import Catalogue
@@ -131,6 +131,12 @@ def _place(node: ast.AST, lines: list[str]) -> tuple[int, int, int, int]:
     column = _char_column(lines, line, getattr(node, "col_offset", 0))
     end_column = _char_column(lines, end_line, getattr(node, "end_col_offset", None) or 0)
     return line, column + 1, end_line, end_column + 1
+
+
+def span_of(node: ast.AST, lines: list[str]) -> Span:
+    """The node's span as libcst counts it: 1-based lines, 0-based character columns."""
+    line, column, end_line, end_column = _place(node, lines)
+    return Span(line, column - 1, end_line, end_column - 1)
 
 
 def _char_column(lines: list[str], line: int, byte_offset: int) -> int:

@@ -54,8 +54,6 @@ class RunReport:
 
 
 def check_source(source: Source, options: Options) -> FileReport:
-    if not may_contain_producer(source.raw):
-        return FileReport(source.path)
     return _analyse(FileReport(source.path), source.text, options)
 
 

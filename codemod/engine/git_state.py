@@ -29,7 +29,7 @@ def dirty_files(paths: Iterable[str]) -> frozenset[str]:
     for path in sorted(wanted):
         folder = os.path.dirname(path)
         if folder not in roots:
-            roots[folder] = _root_of(git, folder)
+            roots[folder] = _root_of(folder)
     for root in {root for root in roots.values() if root is not None}:
         dirty |= _status(git, root)
     return frozenset(dirty & wanted)
@@ -39,7 +39,7 @@ def _environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARIABLES}
 
 
-def _root_of(git: str, folder: str) -> str | None:
+def _root_of(folder: str) -> str | None:
     """The nearest folder at or above `folder` holding a `.git` (a folder, or a file for
     worktrees and submodules); found by looking, so no process is started per folder."""
     current = folder

@@ -187,32 +187,16 @@ def _parents_and_calls(module: cst.Module) -> tuple[dict[cst.CSTNode, cst.CSTNod
 def _calls_by_span(text: str, calls: list[cst.Call]) -> dict[Span, cst.BaseExpression]:
     """Pair ast's calls, sorted by where they start (outer first), with libcst's in source order.
     Empty when the two do not agree on how many calls there are."""
-    from codemod.analysis import parse_quietly
+    from codemod.analysis import parse_quietly, span_of
 
     tree = parse_quietly(text)
     if tree is None:
         return {}
     lines = text.split("\n")
     spans = sorted(
-        (_span_of(node, lines) for node in ast.walk(tree) if isinstance(node, ast.Call)),
+        (span_of(node, lines) for node in ast.walk(tree) if isinstance(node, ast.Call)),
         key=lambda span: (span.line, span.column, -span.end_line, -span.end_column),
     )
     if len(spans) != len(calls):
         return {}
     return dict(zip(spans, calls))
-
-
-def _span_of(node: ast.expr, lines: list[str]) -> Span:
-    def column(line: int, offset: int) -> int:
-        text = lines[line - 1] if 0 < line <= len(lines) else ""
-        if text.isascii():
-            return offset
-        return len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "replace"))
-
-    end_line = node.end_lineno or node.lineno
-    return Span(
-        node.lineno,
-        column(node.lineno, node.col_offset),
-        end_line,
-        column(end_line, node.end_col_offset or 0),
-    )
