@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -22,6 +23,13 @@ Result = TypeVar("Result")
 
 # Starting a worker costs about as much as analysing a dozen files, so fewer stay in-process.
 MIN_CANDIDATES_FOR_WORKERS = 16
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C reaches every process of the group. Workers ignore it: each finishes the file in
+    hand (writes are atomic either way) and the parent stops the pool, so no worker prints a
+    KeyboardInterrupt traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def default_jobs() -> int:
@@ -55,7 +63,9 @@ def run_in_order(
     workers = min(jobs, len(chosen))
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
+    ) as pool:
         chunk = max(1, min(16, len(chosen) // (workers * 4)))
         results = pool.map(work, chosen, chunksize=chunk)
         try:
