@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -18,8 +17,10 @@ if TYPE_CHECKING:
 
 # Every mask producer is spelled with one of these words (Masking, Embedding(mask_zero=...),
 # Lambda(mask=...), TokenAndPositionEmbedding(mask_zero=...)). A file without them cannot hold one,
-# so it is never parsed: most files of a repository stop here.
-_PRODUCER_WORDS = re.compile(rb"Masking|mask_zero|Lambda")
+# so it is never parsed: most files of a repository stop here. Three substring searches are about
+# three times faster than one regular expression with the same alternatives.
+_PRODUCER_WORDS = ("Masking", "mask_zero", "Lambda")
+_PRODUCER_BYTES = tuple(word.encode() for word in _PRODUCER_WORDS)
 _TEXT_TEST_OFF = os.environ.get("KERAS_MASK_CODEMOD_NO_TEXT_TEST") == "1"
 
 
@@ -34,8 +35,8 @@ def may_contain_producer(source: bytes | str) -> bool:
     """
     if _TEXT_TEST_OFF:
         return True
-    data = source.encode("utf-8", "surrogatepass") if isinstance(source, str) else source
-    return _PRODUCER_WORDS.search(data) is not None
+    words = _PRODUCER_WORDS if isinstance(source, str) else _PRODUCER_BYTES
+    return any(word in source for word in words)
 
 
 Locate = Callable[[int], tuple[int, int]]  # a notebook's virtual line -> (cell, line in cell)
