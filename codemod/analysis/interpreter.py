@@ -62,6 +62,8 @@ class Scope:
         self.vars: dict[str, Value] = {}
         self.parent = parent
         self.star_modules: list[str] = []
+        self.made: list[Scope] = parent.made if parent is not None else []
+        self.made.append(self)  # every scope of the run, so that release() can empty them all
 
     def lookup(self, name: str) -> Value | None:
         scope: Scope | None = self
@@ -107,6 +109,20 @@ class Interpreter:
     # Entry point ---------------------------------------------------------------------------------
 
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        """Empty every scope. Functions and classes hold the scope they were defined in, which
+        holds them: cycles that would keep the whole syntax tree alive until the garbage
+        collector found them. Broken here, everything is freed at once by reference counting."""
+        for scope in self.module_scope.made:
+            scope.vars.clear()
+        self.module_scope.made.clear()
+
+    def _run(self) -> None:
         self.exec_block(self.tree.body, self.module_scope)
         done_functions: set[int] = set()
         done_classes: set[int] = set()

@@ -11,6 +11,7 @@ from codemod.config import Options
 from codemod.engine.discover import discover
 from codemod.engine.parallel import run_in_order
 from codemod.engine.sources import Source, SourceError, decode_source, read_source
+from codemod.gc_pause import gc_paused
 
 
 @dataclass
@@ -62,7 +63,8 @@ def _analyse(report: FileReport, text: str, options: Options, locate=None) -> Fi
         return report
     report.parsed = True
     try:
-        findings = analyze(text, locate=locate)
+        with gc_paused():
+            findings = analyze(text, locate=locate)
     except AnalysisError as error:
         report.error = str(error)
         return report

@@ -27,6 +27,7 @@ from codemod.engine.sources import (
     read_source,
     write_atomic,
 )
+from codemod.gc_pause import gc_paused
 from codemod.rewrite.plan import Change
 
 
@@ -101,9 +102,10 @@ def fix_source(source: Source, options: Options) -> FixReport:
             if virtual is None:
                 return report
             text = virtual.text
-        result = fix_text(
-            text, options.strategy, options.helpers_module, wanted=options.wants, cells=virtual
-        )
+        with gc_paused():
+            result = fix_text(
+                text, options.strategy, options.helpers_module, wanted=options.wants, cells=virtual
+            )
         if notebook is not None and result.text != text:
             new_cells = split_virtual(virtual, result.text)
             report.new = replace_cells(notebook, source.raw, new_cells)

@@ -1,0 +1,24 @@
+"""Pause Python's cyclic garbage collector while one file is parsed and analysed.
+
+Parsing builds hundreds of thousands of small objects in a burst, and each burst sets off
+collections that walk the whole young heap again and again, though a syntax tree holds no
+cycles to free: on a 450 kB file that is more than half of `ast.parse`'s time. The pause lasts
+one file; collection resumes after it, so memory stays bounded over a whole tree.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
