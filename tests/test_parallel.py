@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from codemod.engine.parallel import MIN_CANDIDATES_FOR_WORKERS, run_in_order
+from codemod.engine.parallel import (
+    FILES_PER_WORKER_IN_FLIGHT,
+    MAX_FILES_PER_TASK,
+    MIN_CANDIDATES_FOR_WORKERS,
+    _tasks,
+    run_in_order,
+)
 from tests.golden import cases
 
 POSITIVE = [c for c in cases() if c.name.startswith("p")]
@@ -64,3 +71,27 @@ def test_few_candidates_stay_in_this_process() -> None:
     paths = [__file__]  # a candidate: this file mentions Masking
     assert list(run_in_order(work, str, paths, jobs=8)) == [__file__.upper()]
     assert seen == paths
+
+
+def test_results_come_in_path_order_across_many_windows(tmp_path: Path) -> None:
+    """More candidates than two windows, of very different sizes, mixed with settled files."""
+    paths = []
+    for number in range(5 * 2 * FILES_PER_WORKER_IN_FLIGHT):
+        path = tmp_path / f"f{number:04d}.py"
+        words = "Masking\n" * (1 + (number * 37) % 101) if number % 3 else "x = 1\n"
+        path.write_text(words)
+        paths.append(str(path))
+    got = list(run_in_order(os.path.basename, os.path.dirname, paths, jobs=2))
+    assert got == [
+        os.path.basename(p) if n % 3 else os.path.dirname(p) for n, p in enumerate(paths)
+    ]
+
+
+def test_tasks_start_with_the_largest_files_and_hold_each_file_once() -> None:
+    sizes = [10, 5000, 10, 10, 300, 10, 10, 10, None, 10]
+    batch = [i for i, size in enumerate(sizes) if size is not None]
+    tasks = _tasks(batch, sizes, workers=2)
+    assert tasks[0] == [1]  # the big file goes alone, and first
+    assert tasks[1][0] == 4
+    assert sorted(i for task in tasks for i in task) == batch
+    assert all(len(task) <= MAX_FILES_PER_TASK for task in tasks)

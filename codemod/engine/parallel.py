@@ -6,6 +6,7 @@ of them to pay for starting workers (a single candidate never starts one). Worke
 with forkserver (spawn where there is none), never a bare fork, which is unsafe in a process that
 has threads. Results stream back in input order whatever the scheduling, so output is
 deterministic and memory stays bounded by the pool's window, not by the size of the tree.
+Within a window the largest files go first, so the run is not held up by one big file at the end.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 from codemod.analysis import may_contain_producer
@@ -23,6 +24,10 @@ Result = TypeVar("Result")
 
 # Starting a worker costs about as much as analysing a dozen files, so fewer stay in-process.
 MIN_CANDIDATES_FOR_WORKERS = 16
+# Results are taken in path order; at most two windows of this many files per worker are
+# submitted at once, which bounds the memory held by finished results whatever the tree size.
+FILES_PER_WORKER_IN_FLIGHT = 32
+MAX_FILES_PER_TASK = 16
 
 
 def _leave_interrupts_to_the_parent() -> None:
@@ -36,15 +41,18 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def is_candidate(path: str) -> bool:
-    """Whether the file may hold a mask producer (unreadable files count: the worker says why)."""
+def candidate_size(path: str) -> int | None:
+    """The file's size when it may hold a mask producer, None when the text test settles it.
+
+    Unreadable files count as candidates: the worker says why they cannot be read.
+    """
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
-        return True
+        return 0
     # Bytes the decoder will refuse (UTF-16/32, NUL) go to the worker too, to be reported.
-    return b"\x00" in data or may_contain_producer(data)
+    return len(data) if b"\x00" in data or may_contain_producer(data) else None
 
 
 def run_in_order(
@@ -54,11 +62,11 @@ def run_in_order(
     jobs: int,
 ) -> Iterator[Result]:
     """`work(path)` for candidates and `settle(path)` (cheap, here) for the rest, in path order."""
-    candidates = [is_candidate(path) for path in paths]
-    chosen = [path for path, candidate in zip(paths, candidates) if candidate]
+    sizes = [candidate_size(path) for path in paths]
+    chosen = [index for index, size in enumerate(sizes) if size is not None]
     if jobs <= 1 or len(chosen) < MIN_CANDIDATES_FOR_WORKERS:
-        for path, candidate in zip(paths, candidates):
-            yield work(path) if candidate else settle(path)
+        for path, size in zip(paths, sizes):
+            yield settle(path) if size is None else work(path)
         return
     workers = min(jobs, len(chosen))
     methods = multiprocessing.get_all_start_methods()
@@ -66,11 +74,51 @@ def run_in_order(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
     ) as pool:
-        chunk = max(1, min(16, len(chosen) // (workers * 4)))
-        results = pool.map(work, chosen, chunksize=chunk)
+        window = workers * FILES_PER_WORKER_IN_FLIGHT
+        batches = [chosen[start : start + window] for start in range(0, len(chosen), window)]
+        pending: dict[int, tuple[Future[list[Result]], int]] = {}
+
+        def submit(batch: int) -> None:
+            if batch < len(batches):
+                for task in _tasks(batches[batch], sizes, workers):
+                    future = pool.submit(_work_each, work, [paths[i] for i in task])
+                    pending.update((index, (future, place)) for place, index in enumerate(task))
+
+        submit(0)
+        submit(1)
         try:
-            for path, candidate in zip(paths, candidates):
-                yield next(results) if candidate else settle(path)
+            done = 0
+            for index, path in enumerate(paths):
+                if sizes[index] is None:
+                    yield settle(path)
+                    continue
+                if done and done % window == 0:  # batch k starts: k + 1 joins k in flight
+                    submit(done // window + 1)
+                done += 1
+                future, place = pending.pop(index)
+                yield future.result()[place]
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _tasks(batch: list[int], sizes: Sequence[int | None], workers: int) -> list[list[int]]:
+    """The batch's files cut into tasks, largest first, so that one big file does not start last
+    and hold up the run. A task holds files worth about a quarter of a worker's share of bytes
+    (a big file goes alone), which spreads the work evenly and keeps the cost of sending tasks
+    small beside the work in them."""
+    ordered = sorted(batch, key=lambda index: -(sizes[index] or 0))
+    budget = sum(sizes[index] or 0 for index in batch) / (workers * 4)
+    tasks: list[list[int]] = [[]]
+    weight = 0
+    for index in ordered:
+        if tasks[-1] and (weight >= budget or len(tasks[-1]) == MAX_FILES_PER_TASK):
+            tasks.append([])
+            weight = 0
+        tasks[-1].append(index)
+        weight += sizes[index] or 0
+    return tasks
+
+
+def _work_each(work: Callable[[str], Result], paths: list[str]) -> list[Result]:
+    return [work(path) for path in paths]
