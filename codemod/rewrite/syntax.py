@@ -8,30 +8,86 @@ around the expression excluded), so a `Span` from a finding names exactly one li
 from __future__ import annotations
 
 import ast
+import bisect
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from codemod.analysis import span_of
 from codemod.analysis.findings import Site, Span
 
 _ADD_METHODS = frozenset({"add", "append"})
 
 
 class SourceIndex:
-    """A parsed libcst module with its expressions indexed by span, and each node's parent."""
+    """A parsed libcst module with its expressions indexed by span, and each node's parent.
+
+    Indexing walks libcst's tree, which costs far more than parsing it; so it is done one
+    top-level statement at a time, when a span inside it is first asked for. A rewrite touches a
+    few statements, so a 50,000-line file is walked only where the findings are.
+    """
 
     def __init__(self, text: str) -> None:
+        from codemod.analysis import parse_quietly
+
         self.text = text
         self.module = cst.parse_module(text)
-        self._parents, calls = _parents_and_calls(self.module)
+        self._lines = text.split("\n")
+        self._tree = parse_quietly(text)
+        self._parents: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._by_span: dict[Span, cst.BaseExpression] = {}
         # Calls are found by their rank in source order, which ast and libcst agree on; anything
         # else (or a disagreement) falls back to libcst's positions, which cost a codegen pass.
-        self._by_span: dict[Span, cst.BaseExpression] = _calls_by_span(text, calls)
+        self._statements = _pair_statements(self.module, self._tree)
+        self._starts = [first for first, _, _, _ in self._statements]
+        self._indexed: set[int] = set()
+        self._everything_indexed = False
         self._positions_resolved = False
         self._imports: dict[str, str] | None = None
         self._star_import = False
 
+    def _index_statement(self, number: int) -> None:
+        if number in self._indexed:
+            return
+        self._indexed.add(number)
+        _, _, statement, ast_statements = self._statements[number]
+        self._parents[statement] = self.module
+        calls = _parents_and_calls(statement, self._parents)
+        spans = sorted(
+            (
+                span_of(node, self._lines)
+                for tree in ast_statements
+                for node in ast.walk(tree)
+                if isinstance(node, ast.Call)
+            ),
+            key=lambda span: (span.line, span.column, -span.end_line, -span.end_column),
+        )
+        if len(spans) == len(calls):
+            self._by_span.update(zip(spans, calls))
+        else:
+            self._resolve_positions()
+
+    def _index_line(self, line: int) -> None:
+        number = bisect.bisect_right(self._starts, line) - 1
+        if number >= 0 and line <= self._statements[number][1]:
+            self._index_statement(number)
+
+    def _index_everything(self) -> None:
+        if self._everything_indexed:
+            return
+        self._everything_indexed = True
+        if not self._statements:  # ast and libcst disagree on the statements: no shortcuts
+            self._parents[self.module] = self.module
+            self._parents.update(_walk_parents(self.module))
+            self._resolve_positions()
+            del self._parents[self.module]
+            return
+        for number in range(len(self._statements)):
+            self._index_statement(number)
+
     def _resolve_positions(self) -> None:
+        if self._positions_resolved:
+            return
         self._positions_resolved = True
         positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
         for node, where in positions.items():
@@ -56,20 +112,20 @@ class SourceIndex:
         """Name bound by a `from ... import X [as Y]` anywhere in the module -> X."""
         if self._imports is None:
             self._imports = {}
-            for node in walk(self.module):
-                if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
-                    self._star_import = True
-                elif isinstance(node, cst.ImportFrom):
-                    for alias in node.names:
-                        if not isinstance(alias.name, cst.Name):
-                            continue
-                        bound = alias.asname.name if alias.asname is not None else alias.name
-                        if isinstance(bound, cst.Name):
-                            self._imports[bound.value] = alias.name.value
+            for node in ast.walk(self._tree) if self._tree is not None else ():
+                if not isinstance(node, ast.ImportFrom):
+                    continue
+                for alias in node.names:
+                    if alias.name == "*":
+                        self._star_import = True
+                    else:
+                        self._imports[alias.asname or alias.name] = alias.name
         return self._imports
 
     def expression(self, span: Span) -> cst.BaseExpression | None:
-        if span not in self._by_span and not self._positions_resolved:
+        if span not in self._by_span:
+            self._index_line(span.line)
+        if span not in self._by_span:
             self._resolve_positions()
         return self._by_span.get(span)
 
@@ -78,13 +134,15 @@ class SourceIndex:
         return node if isinstance(node, cst.Call) else None
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        if node not in self._parents and node is not self.module:
+            self._index_everything()  # a node found some other way than by span
         return self._parents.get(node)
 
     def ancestors(self, node: cst.CSTNode):
-        current = self._parents.get(node)
+        current = self.parent(node)
         while current is not None:
             yield current
-            current = self._parents.get(current)
+            current = self.parent(current)
 
     # Where a layer is applied -------------------------------------------------------------------
 
@@ -167,12 +225,11 @@ def walk(node: cst.CSTNode):
         stack.extend(current.children)
 
 
-def _parents_and_calls(module: cst.Module) -> tuple[dict[cst.CSTNode, cst.CSTNode], list[cst.Call]]:
-    """Each node's parent, and every Call in source order (outer before inner). A plain walk:
-    several times cheaper than libcst's ParentNodeProvider."""
-    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+def _parents_and_calls(top: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]) -> list[cst.Call]:
+    """Record the parent of every node below `top`, and return its Calls in source order (outer
+    before inner). A plain walk: several times cheaper than libcst's ParentNodeProvider."""
     calls: list[cst.Call] = []
-    stack: list[cst.CSTNode] = [module]
+    stack: list[cst.CSTNode] = [top]
     while stack:
         node = stack.pop()
         if isinstance(node, cst.Call):
@@ -181,22 +238,35 @@ def _parents_and_calls(module: cst.Module) -> tuple[dict[cst.CSTNode, cst.CSTNod
         for child in children:
             parents[child] = node
         stack.extend(reversed(children))
-    return parents, calls
+    return calls
 
 
-def _calls_by_span(text: str, calls: list[cst.Call]) -> dict[Span, cst.BaseExpression]:
-    """Pair ast's calls, sorted by where they start (outer first), with libcst's in source order.
-    Empty when the two do not agree on how many calls there are."""
-    from codemod.analysis import parse_quietly, span_of
+def _walk_parents(top: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
+    parents: dict[cst.CSTNode, cst.CSTNode] = {}
+    _parents_and_calls(top, parents)
+    return parents
 
-    tree = parse_quietly(text)
+
+Statement = tuple[int, int, cst.BaseStatement, list[ast.stmt]]  # first line, last line, ...
+
+
+def _pair_statements(module: cst.Module, tree: ast.Module | None) -> list[Statement]:
+    """libcst's top-level statements beside ast's, with the lines each covers (decorators
+    included). A libcst line `a = 1; b = 2` holds two ast statements. Empty when the two
+    parsers disagree, which sends every lookup to the whole-module walk."""
     if tree is None:
-        return {}
-    lines = text.split("\n")
-    spans = sorted(
-        (span_of(node, lines) for node in ast.walk(tree) if isinstance(node, ast.Call)),
-        key=lambda span: (span.line, span.column, -span.end_line, -span.end_column),
-    )
-    if len(spans) != len(calls):
-        return {}
-    return dict(zip(spans, calls))
+        return []
+    pending = list(tree.body)
+    paired: list[Statement] = []
+    for statement in module.body:
+        size = len(statement.body) if isinstance(statement, cst.SimpleStatementLine) else 1
+        own, pending = pending[:size], pending[size:]
+        if len(own) != size:
+            return []
+        first = min(
+            [node.lineno for node in own]
+            + [d.lineno for node in own for d in getattr(node, "decorator_list", ())]
+        )
+        last = max(node.end_lineno or node.lineno for node in own)
+        paired.append((first, last, statement, own))
+    return paired if not pending else []

@@ -28,6 +28,7 @@ def apply_edits(index: SourceIndex, edits: Iterable[Edit], lambda_name: str) -> 
     transformer = _Transformer(lambda_name, index.module, index.text)
     for edit in edits:
         transformer.plan(index, edit)
+    transformer.visit_only_towards_edits(index)
     return index.module.visit(transformer)
 
 
@@ -48,6 +49,24 @@ class _Transformer(cst.CSTTransformer):
         self._drop_line: set[cst.SimpleStatementLine] = set()
         self._line_before: dict[cst.SimpleStatementLine, str] = {}
         self._rewire: set[cst.SimpleStatementLine] = set()  # became `name = other`: rewire
+        self._towards_edits: set[cst.CSTNode] | None = None
+
+    def visit_only_towards_edits(self, index: SourceIndex) -> None:
+        """Descend only into nodes that hold an edited node: the rest of a big file is kept as
+        it is without being visited (leave_* still runs on each node reached)."""
+        edited: set[cst.CSTNode] = {
+            *self._swap, *self._to_lambda, *self._drop_mask_zero, *self._unwrap,
+            *self._wrap_input, *self._drop_element, *self._element_before, *self._drop_line,
+            *self._line_before, *self._rewire,
+        }  # fmt: skip
+        self._towards_edits = set(edited)
+        for node in edited:
+            self._towards_edits.update(index.ancestors(node))
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self._towards_edits is not None and node not in self._towards_edits:
+            return False
+        return super().on_visit(node)
 
     # Planning: find each edit's nodes ------------------------------------------------------------
 
