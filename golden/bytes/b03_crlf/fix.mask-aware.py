@@ -1,0 +1,123 @@
+import keras
+from keras import layers
+
+
+# Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+def _spatial_mask(mask, inputs, data_format="channels_last"):
+    """Return `mask` as a boolean tensor shaped like the inputs' batch + spatial axes.
+
+    A mask covering only the leading axes (e.g. one value per frame) is broadcast over the
+    remaining spatial axes; a mask with more axes than that cannot belong to `inputs`.
+    """
+    spatial_rank = len(inputs.shape) - 2
+    mask = keras.ops.cast(mask, "bool")
+    missing_axes = spatial_rank + 1 - len(mask.shape)
+    if missing_axes < 0:
+        raise ValueError(
+            f"A mask of shape {mask.shape} does not fit inputs of shape {inputs.shape}: "
+            f"expected at most {spatial_rank + 1} axes (batch and spatial axes, no channels)."
+        )
+    if missing_axes > 0:
+        for _ in range(missing_axes):
+            mask = keras.ops.expand_dims(mask, -1)
+        channel_axis = -1 if data_format == "channels_last" else 1
+        one_channel = keras.ops.take(inputs, 0, axis=channel_axis)
+        mask = keras.ops.logical_and(mask, keras.ops.ones_like(one_channel, dtype="bool"))
+    return mask
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+def _zero_masked_steps(inputs, mask, data_format="channels_last"):
+    """Set every channel of the masked steps to 0 (what `keras.layers.Masking` outputs there).
+
+    Zeroing makes a masked step contribute exactly what a missing step contributes to a
+    zero-padded convolution, which is why padded and unpadded sequences then agree.
+    """
+    if mask is None:
+        return inputs
+    channel_axis = -1 if data_format == "channels_last" else 1
+    keep = keras.ops.expand_dims(_spatial_mask(mask, inputs, data_format), channel_axis)
+    return keras.ops.where(keep, inputs, keras.ops.zeros_like(inputs))
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+def _window_output_mask(
+    mask, inputs, window, strides, padding, dilation_rate=None, data_format="channels_last"
+):
+    """Output mask of a convolution or pooling window sliding over a masked input.
+
+    - padding "valid": an output step is valid iff EVERY input step its window covers (window,
+      strides, dilation) is valid. Computed by convolving the mask with a ones kernel and
+      comparing the count with the window size.
+    - padding "same" or "causal": an output step is valid iff the input step its window is
+      anchored at (index t * stride on each spatial axis) is valid. With stride 1 this keeps the
+      input mask. (With "same" and stride > 1 Keras pads by an amount that depends on the
+      length, so padded and unpadded sequences may place windows differently.)
+
+    For right-padded sequences these rules mark valid exactly the output steps the unpadded
+    sequence has, and at those steps the zeroed padding stands where Keras pads the unpadded
+    sequence with zeros, so the values agree. The mask has the output's batch + spatial shape
+    in either data format.
+    """
+    if mask is None:
+        return None
+    mask = _spatial_mask(mask, inputs, data_format)
+    if str(padding).lower() == "valid":
+        window = tuple(window)
+        window_size = 1
+        for size in window:
+            window_size *= size
+        if dilation_rate is None:
+            dilation_rate = (1,) * len(window)
+        counts = keras.ops.conv(
+            keras.ops.expand_dims(keras.ops.cast(mask, "float32"), -1),
+            keras.ops.ones(window + (1, 1), dtype="float32"),
+            strides=tuple(strides),
+            padding="valid",
+            dilation_rate=tuple(dilation_rate),
+            data_format="channels_last",
+        )
+        return keras.ops.greater(keras.ops.squeeze(counts, -1), window_size - 0.5)
+    anchors = (slice(None),) + tuple(slice(None, None, stride) for stride in strides)
+    return mask[anchors]
+
+
+@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+class MaskedConv1D(keras.layers.Conv1D):
+    """Conv1D that uses and passes on a Keras mask (same arguments as Conv1D).
+
+    Masked input steps are zeroed before the convolution; the output mask follows
+    `_window_output_mask` (valid: whole window valid; same/causal: anchor step valid).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        return super().call(_zero_masked_steps(inputs, mask, self.data_format))
+
+    def compute_mask(self, inputs, mask=None):
+        return _window_output_mask(
+            mask,
+            inputs,
+            self.kernel_size,
+            self.strides,
+            self.padding,
+            self.dilation_rate,
+            self.data_format,
+        )
+
+
+INPUT_SPEC = {"shape": (14, 3), "mask_value": 0.0}
+
+
+def build_model():
+    inp = keras.Input(shape=(14, 3))
+    x = layers.Masking()(inp)
+    x = layers.Dropout(0.2)(x)
+    x = layers.Dense(5, activation="tanh")(x)
+    x = MaskedConv1D(8, 3, padding="same")(x)
+    x = layers.GRU(4)(x)
+    return keras.Model(inp, x)

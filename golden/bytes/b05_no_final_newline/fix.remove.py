@@ -1,0 +1,13 @@
+import keras
+from keras import layers
+
+INPUT_SPEC = {"shape": (14, 3), "mask_value": 0.0}
+
+
+def build_model():
+    inp = keras.Input(shape=(14, 3))
+    x = layers.Dropout(0.2)(inp)
+    x = layers.Dense(5, activation="tanh")(x)
+    x = layers.Conv1D(8, 3, padding="same")(x)
+    x = layers.GRU(4)(x)
+    return keras.Model(inp, x)
