@@ -17,6 +17,7 @@ from codemod.config import Options
 from codemod.engine.discover import discover
 from codemod.engine.git_state import dirty_files
 from codemod.engine.helpers_module import HelpersModuleError, ensure_helpers_module
+from codemod.engine.large_stack import on_large_stack
 from codemod.engine.notebooks import parse_notebook, replace_cells, split_virtual, virtual_source
 from codemod.engine.parallel import run_in_order
 from codemod.engine.sources import (
@@ -103,8 +104,14 @@ def fix_source(source: Source, options: Options) -> FixReport:
                 return report
             text = virtual.text
         with gc_paused():
-            result = fix_text(
-                text, options.strategy, options.helpers_module, wanted=options.wants, cells=virtual
+            result = on_large_stack(
+                lambda: fix_text(
+                    text,
+                    options.strategy,
+                    options.helpers_module,
+                    wanted=options.wants,
+                    cells=virtual,
+                )
             )
         if notebook is not None and result.text != text:
             new_cells = split_virtual(virtual, result.text)
