@@ -311,3 +311,26 @@ def test_source_is_immutable() -> None:
     source = Source(path="m.py", raw=b"", text="", encoding="utf-8", bom=False)
     with pytest.raises(AttributeError):
         source.text = "x"  # type: ignore[misc]
+
+
+def test_an_edit_saved_while_fixing_is_never_overwritten(tmp_path: Path) -> None:
+    """fix read b"old" and made b"new"; meanwhile an editor saved b"edited": the edit stays."""
+    path = _write(tmp_path, "model.py", b"edited\n")
+    with pytest.raises(SourceError) as raised:
+        write_atomic(path, b"new\n", expected=b"old\n")
+    assert raised.value.reason == sources.CHANGED_MEANWHILE
+    assert path.read_bytes() == b"edited\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.py"]  # no temporary file left
+
+
+def test_a_file_still_as_read_is_replaced(tmp_path: Path) -> None:
+    path = _write(tmp_path, "model.py", b"old\n")
+    write_atomic(path, b"new\n", expected=b"old\n")
+    assert path.read_bytes() == b"new\n"
+
+
+def test_a_file_deleted_while_fixing_is_not_brought_back(tmp_path: Path) -> None:
+    path = tmp_path / "model.py"
+    with pytest.raises(SourceError):
+        write_atomic(path, b"new\n", expected=b"old\n")
+    assert not path.exists()

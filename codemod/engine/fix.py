@@ -251,6 +251,6 @@ def _show_all(run: FixRun, show: Callable[[FixReport], None] | None) -> FixRun:
 
 def _write(report: FixReport) -> None:
     try:
-        write_atomic(report.path, report.new)
+        write_atomic(report.path, report.new, expected=report.old)
     except SourceError as error:
         report.error = error.reason

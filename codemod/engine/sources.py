@@ -131,7 +131,10 @@ def encode_like(text: str, like: Source) -> bytes:
         ) from None
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+CHANGED_MEANWHILE = "changed while it was being fixed (by an editor or another run); left as it is"
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, expected: bytes | None = None) -> None:
     """Replace a file's contents so that a crash at any instant leaves it wholly old or wholly new.
 
     The bytes go to a temporary file in the target's own folder (named `.keras-mask-codemod-*.tmp`),
@@ -143,6 +146,9 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     A symbolic link is followed: its target file is replaced and the link stays a link. A read-only
     file is refused (a plain write would have failed too). Hard links to the target keep the old
     contents, as with every atomic-rename writer.
+
+    With `expected` (the bytes the new ones were made from), the file is read again just before
+    the rename, and left alone if it no longer holds them: an edit saved meanwhile is never lost.
     """
     name = os.fspath(path)
     target = os.path.realpath(name) if os.path.islink(name) else name
@@ -173,6 +179,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
                 _keep_owner(stream.fileno(), old)  # before chmod: chown may clear set-id bits
             os.chmod(temp, stat.S_IMODE(old.st_mode) if old is not None else _default_mode())
             os.fsync(stream.fileno())
+        if expected is not None and _current_bytes(target) != expected:
+            raise SourceError(CHANGED_MEANWHILE, name)
         os.replace(temp, target)
     except BaseException as error:
         try:
@@ -183,6 +191,14 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             raise SourceError(f"cannot write: {_os_reason(error)}", name) from None
         raise
     _fsync_folder(folder)
+
+
+def _current_bytes(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def split_lines(text: str) -> list[str]:
