@@ -168,9 +168,23 @@ def join(a: Value, b: Value) -> Value:
         return b
     if isinstance(b, Unknown):
         return a
-    options: list[Value] = []
+    options: dict[object, Value] = {}  # by identity, equal constants once
     for value in (a, b):
         for option in value.options if isinstance(value, Alt) else (value,):
-            if not any(option is seen for seen in options):
-                options.append(option)
-    return Alt(tuple(options))
+            options.setdefault(_identity(option), option)
+    if len(options) > MAX_OPTIONS:
+        return UNKNOWN  # `1 if a else 2 if b else ...` thousands deep: give up, stay linear
+    return Alt(tuple(options.values()))
+
+
+# More alternatives than any real model has for one variable; beyond it a value is unknown.
+MAX_OPTIONS = 64
+
+
+def _identity(value: Value) -> object:
+    if isinstance(value, Const):
+        try:
+            return ("const", type(value.value), hash(value.value), value.value)
+        except TypeError:  # an unhashable constant: only itself is itself
+            pass
+    return id(value)
