@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable
@@ -26,6 +27,11 @@ _TEXT_TEST_OFF = os.environ.get("KERAS_MASK_CODEMOD_NO_TEXT_TEST") == "1"
 
 class AnalysisError(Exception):
     """The source cannot be analysed; the message is one line for the user."""
+
+
+# A file that parses but nests deeper than the recursion limit lets the analysis (or libcst)
+# follow: one message for every layer that meets it.
+NESTING_TOO_DEEP = "nesting too deep (Python's recursion limit was reached)"
 
 
 def may_contain_producer(source: bytes | str) -> bool:
@@ -56,10 +62,13 @@ def analyze(
     from codemod.catalogue import CATALOGUE
 
     tree = parse(text, locate)
-    lines = text.split("\n")
+    lines = source_lines(text)
     graph = Graph(lambda node: _place(node, lines), where=_where(locate))
-    Interpreter(tree, graph, catalogue or CATALOGUE).run()
-    findings = [_with_strategy(f) for f in graph.findings()]
+    try:
+        Interpreter(tree, graph, catalogue or CATALOGUE).run()
+        findings = [_with_strategy(f) for f in graph.findings()]
+    except RecursionError:
+        raise AnalysisError(NESTING_TOO_DEEP) from None
     return [_in_cells(f, locate) for f in findings] if locate else findings
 
 
@@ -121,8 +130,17 @@ def parse(text: str, locate: Locate | None = None) -> ast.Module:
             where = "unknown place"
         raise AnalysisError(f"cannot parse: {error.msg} ({where})") from None
     except (ValueError, MemoryError, RecursionError) as error:
-        reason = "nesting too deep" if isinstance(error, RecursionError) else str(error)
-        raise AnalysisError(f"cannot parse: {reason}") from None
+        raise AnalysisError(f"cannot parse: {_parse_failure(error)}") from None
+
+
+def _parse_failure(error: Exception) -> str:
+    """Why ast.parse gave up, also when the error says nothing: before Python 3.12 a parser
+    stack overflow (some 10,000 nested `-`) is a bare MemoryError()."""
+    if isinstance(error, RecursionError):
+        return "nesting too deep"
+    if isinstance(error, MemoryError) and not str(error):
+        return "nesting too deep or file too large (Python's parser ran out of memory)"
+    return str(error) or type(error).__name__
 
 
 def _place(node: ast.AST, lines: list[str]) -> tuple[int, int, int, int]:
@@ -132,6 +150,17 @@ def _place(node: ast.AST, lines: list[str]) -> tuple[int, int, int, int]:
     column = _char_column(lines, line, getattr(node, "col_offset", 0))
     end_column = _char_column(lines, end_line, getattr(node, "end_col_offset", None) or 0)
     return line, column + 1, end_line, end_column + 1
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines as Python counts them for `lineno`: "\n", "\r\n" and a lone "\r" end a line.
+
+    `text.split("\n")` would see a file with lone "\r" endings as one line.
+    """
+    return _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
 
 
 def span_of(node: ast.AST, lines: list[str]) -> Span:

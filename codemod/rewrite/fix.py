@@ -12,7 +12,7 @@ from typing import Protocol
 
 import libcst as cst
 
-from codemod.analysis import AnalysisError, analyze, may_contain_producer
+from codemod.analysis import NESTING_TOO_DEEP, AnalysisError, analyze, may_contain_producer
 from codemod.analysis.findings import Code, Finding
 from codemod.rewrite import imports
 from codemod.rewrite.edits import Edit, MaskingToLambda, helpers_used
@@ -65,9 +65,12 @@ def fix_text(
     chosen = [f for f in findings if wanted is None or wanted(f.code)]
     if not chosen:
         return FixResult(text, findings)
-    new_text, changes = _rewrite(text, chosen, strategy, helpers_module, cells)
-    if new_text != text:
-        _verify(new_text, strategy, helpers_module)
+    try:
+        new_text, changes = _rewrite(text, chosen, strategy, helpers_module, cells)
+        if new_text != text:
+            _verify(new_text, strategy, wanted)
+    except RecursionError:  # libcst visits and prints its tree recursively
+        raise FixError(NESTING_TOO_DEEP) from None
     return FixResult(new_text, findings, changes)
 
 
@@ -137,11 +140,13 @@ def _add_helpers(
     return imports.insert_helpers(module, missing, anchor), helper_source(missing)
 
 
-def _verify(new_text: str, strategy: str, helpers_module: str | None) -> None:
+def _verify(new_text: str, strategy: str, wanted: Callable[[Code], bool] | None) -> None:
+    """A second run (with the same --select) would leave `new_text` as it is."""
     try:
         findings = analyze(new_text)
     except AnalysisError as error:
         raise FixError(f"the rewrite does not parse ({error}); please report this") from None
+    findings = [f for f in findings if wanted is None or wanted(f.code)]
     if all(f.code is Code.MANUAL_REVIEW for f in findings):
         return  # never rewritten, so a second run would not change them
     index = SourceIndex(new_text)

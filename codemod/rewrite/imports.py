@@ -54,7 +54,9 @@ def add_from_import(module: cst.Module, source: str, names: Iterable[str]) -> cs
     if not wanted:
         return module
     text = f"from {source} import {', '.join(wanted)}"
-    statement = cst.parse_statement(text + module.default_newline, config=module.config_for_parsing)
+    # Parsed on its own: it is one top-level line whose newline follows the module's when
+    # printed, and the module's own parser config can be invalid (a form feed in the indent).
+    statement = cst.parse_statement(text + "\n")
     body = list(module.body)
     body.insert(_after_imports(body), statement)
     return module.with_changes(body=body)
@@ -112,6 +114,8 @@ def fill_helpers(code: str, helper_text: str, newline: str, indent: str) -> str:
     """Put the helper definitions where `insert_helpers` marked, in the file's newline style and
     indentation unit."""
     line = HELPERS_PLACEHOLDER + newline
+    if indent.strip(" \t"):  # a form feed in the file's first indent: repeating it would not nest
+        indent = "    "
     return code.replace(line, _in_style(helper_text, newline, indent), 1)
 
 

@@ -13,10 +13,22 @@ import bisect
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from codemod.analysis import span_of
+from codemod.analysis import source_lines, span_of
 from codemod.analysis.findings import Site, Span
 
 _ADD_METHODS = frozenset({"add", "append"})
+
+
+def _parse_module(text: str) -> cst.Module:
+    """libcst's module for `text`, which gives `text` back byte for byte.
+
+    libcst (1.9) forgets the last line break of a file that ends in a lone "\r" (old Mac line
+    endings), so every rewrite of such a file would lose it; it is put back here.
+    """
+    module = cst.parse_module(text)
+    if text.endswith("\r") and not module.has_trailing_newline:
+        module = module.with_changes(has_trailing_newline=True)
+    return module
 
 
 class SourceIndex:
@@ -31,8 +43,8 @@ class SourceIndex:
         from codemod.analysis import parse_quietly
 
         self.text = text
-        self.module = cst.parse_module(text)
-        self._lines = text.split("\n")
+        self.module = _parse_module(text)
+        self._lines = source_lines(text)
         self._tree = parse_quietly(text)
         self._parents: dict[cst.CSTNode, cst.CSTNode] = {}
         self._by_span: dict[Span, cst.BaseExpression] = {}

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import libcst as cst
 
+from codemod.analysis import source_lines
 from codemod.rewrite.edits import (
     DropMaskZero,
     Edit,
@@ -37,7 +38,7 @@ class _Transformer(cst.CSTTransformer):
         super().__init__()
         self._lambda_name = lambda_name
         self._module = module
-        self._lines = text.split("\n")
+        self._lines = source_lines(text)
         self._lambda_line: dict[cst.Call, int] = {}
         self._swap: dict[cst.Call, str] = {}
         self._to_lambda: set[cst.Call] = set()
@@ -181,6 +182,7 @@ class _Transformer(cst.CSTTransformer):
         old_code = self._module.code_for_node(original)
         if (
             "\n" in old_code
+            or "\r" in old_code
             or len(line) - len(old_code) + len(self._module.code_for_node(new)) > 88
         ):
             new = self._one_argument_per_line(new, line)
