@@ -38,3 +38,17 @@ def test_every_rule_code_is_documented() -> None:
 
     for code in Code:
         assert f"| {code.value} |" in README
+
+
+def test_safety_section_cites_tests_that_exist() -> None:
+    """Each guarantee in "Safety" names the tests behind it; a renamed test must not leave the
+    README citing nothing."""
+    section = README.split("## Safety", 1)[1].split("\n## ", 1)[0]
+    files = re.findall(r"`(tests/test_\w+\.py)`", section)
+    names = re.findall(r"`(test_\w+)`", section)
+    assert len(files) >= 8 and len(names) >= 8
+    for file in files:
+        assert (ROOT / file).is_file(), file
+    every_test = "\n".join(path.read_text() for path in (ROOT / "tests").glob("test_*.py"))
+    for name in names:
+        assert f"def {name}(" in every_test, name
