@@ -408,3 +408,16 @@ def test_walked_tree_of_bad_input_names_each_bad_path_once(tmp_path: Path, comma
         assert (project / "pkg" / bad.name).read_bytes() == bad.data
     if links:
         assert (project / "pkg" / "loop_a.py").is_symlink()
+
+
+def test_valid_python_libcst_cannot_parse_is_named_as_such(tmp_path: Path) -> None:
+    """Thousands of adjacent string literals: Python accepts them, libcst does not. check still
+    checks the file; fix says the limit is libcst's, not a syntax error of the user's."""
+    data = GOOD_SOURCE.encode() + b"S = " + b'"a" ' * 5000 + b"\n"
+    (tmp_path / "strings.py").write_bytes(data)
+    code, stdout, _ = run(tmp_path, "check", "strings.py")
+    assert code == 1 and finding_line("strings.py") in stdout
+    code, _, stderr = run(tmp_path, "fix", "strings.py")
+    [line] = error_lines(stderr)
+    assert code == 2 and line.startswith("strings.py: error: valid Python that libcst")
+    assert (tmp_path / "strings.py").read_bytes() == data

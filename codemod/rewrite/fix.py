@@ -84,7 +84,10 @@ def _rewrite(
     try:
         index = SourceIndex(text)
     except cst.ParserSyntaxError as error:
-        raise FixError(f"libcst cannot parse this file: {_first_line(error)}") from None
+        raise FixError(
+            "valid Python that libcst, which makes the rewrite, cannot parse (its limits are"
+            f" lower, e.g. on thousands of adjacent strings): {_first_line(error)}"
+        ) from None
     changes, edits = plan(findings, strategy, index)
     if not edits:
         return text, changes
