@@ -5,7 +5,7 @@ made the analysis cubic before)."""
 from __future__ import annotations
 
 from codemod.analysis import analyze
-from codemod.analysis.values import MAX_OPTIONS, UNKNOWN, Alt, Const, Layer, join
+from codemod.analysis.values import MAX_OPTIONS, UNKNOWN, Alt, Const, Layer, Trace, join
 
 
 def test_equal_constants_count_once() -> None:
@@ -34,3 +34,21 @@ def test_a_thousands_deep_conditional_chain_is_analysed() -> None:
         "x = layers.Masking()(inputs)\nx = layers.Conv1D(4, 3)(x)\nx = layers.LSTM(2)(x)\n"
     )
     assert [finding.code.value for finding in analyze(text)] == ["KMC101"]
+
+
+def test_a_trace_remembers_the_layers_it_passed_in_order() -> None:
+    producer, first, second = (Layer(name, None, None) for name in ("Masking", "Dense", "GRU"))
+    trace = Trace(producer).through(first).through(second, doubt="maybe")
+    assert trace.chain == (first, second) and trace.doubt == "maybe"
+    assert Trace(producer).chain == ()
+
+
+def test_a_sequential_list_of_twenty_thousand_layers_is_analysed() -> None:
+    """Each step used to copy the whole chain so far: quadratic in the list's length."""
+    text = (
+        "from keras import Sequential, layers\nmodel = Sequential([\n    layers.Masking(),\n"
+        + "    layers.Dense(4),\n" * 20_000
+        + "    layers.Conv1D(4, 3),\n    layers.LSTM(2),\n])\n"
+    )
+    [finding] = analyze(text)
+    assert finding.code.value == "KMC101" and len(finding.chain) == 20_000

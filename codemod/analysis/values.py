@@ -66,7 +66,10 @@ class Trace:
     """One producer's mask as it travels: the layers it went through, and how sure we are."""
 
     producer: Layer
-    chain: tuple[Layer, ...] = ()
+    # The layers passed, newest last, as (earlier links, layer) pairs: each step shares the
+    # links before it, so a mask through 10,000 Sequential layers costs 10,000 pairs, not
+    # 50 million tuple slots.
+    links: tuple[object, Layer] | None = None
     doubt: str = ""  # why the mask may not be there; empty when it certainly is
     frame_level: bool = False  # reduced to one flag per time step (MaskedTimeDistributed)
     stale_reported: bool = False  # already reported at an earlier TimeDistributed
@@ -75,9 +78,18 @@ class Trace:
     def certain(self) -> bool:
         return not self.doubt
 
+    @property
+    def chain(self) -> tuple[Layer, ...]:
+        layers: list[Layer] = []
+        link = self.links
+        while link is not None:
+            link, layer = link  # type: ignore[assignment]
+            layers.append(layer)
+        return tuple(reversed(layers))
+
     def through(self, layer: Layer, **changes: object) -> Trace:
         """The same mask after passing `layer`, with some fields changed."""
-        return replace(self, chain=(*self.chain, layer), **changes)
+        return replace(self, links=(self.links, layer), **changes)
 
 
 @dataclass(eq=False)
