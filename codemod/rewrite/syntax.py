@@ -89,10 +89,8 @@ class SourceIndex:
             return
         self._everything_indexed = True
         if not self._statements:  # ast and libcst disagree on the statements: no shortcuts
-            self._parents[self.module] = self.module
-            self._parents.update(_walk_parents(self.module))
+            _parents_and_calls(self.module, self._parents)
             self._resolve_positions()
-            del self._parents[self.module]
             return
         for number in range(len(self._statements)):
             self._index_statement(number)
@@ -251,12 +249,6 @@ def _parents_and_calls(top: cst.CSTNode, parents: dict[cst.CSTNode, cst.CSTNode]
             parents[child] = node
         stack.extend(reversed(children))
     return calls
-
-
-def _walk_parents(top: cst.CSTNode) -> dict[cst.CSTNode, cst.CSTNode]:
-    parents: dict[cst.CSTNode, cst.CSTNode] = {}
-    _parents_and_calls(top, parents)
-    return parents
 
 
 Statement = tuple[int, int, cst.BaseStatement, list[ast.stmt]]  # first line, last line, ...
