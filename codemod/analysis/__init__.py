@@ -49,19 +49,24 @@ Locate = Callable[[int], tuple[int, int]]  # a notebook's virtual line -> (cell,
 
 
 def analyze(
-    text: str, catalogue: Catalogue | None = None, locate: Locate | None = None
+    text: str,
+    catalogue: Catalogue | None = None,
+    locate: Locate | None = None,
+    tree: ast.Module | None = None,
 ) -> list[Finding]:
     """Find every mask that reaches a layer which destroys it, in one Python source.
 
     For a notebook's virtual source, `locate` maps its lines to cells: messages then say
     "cell 2, line 3" and findings carry the cell and in-cell lines (their `targets` stay virtual).
+    `tree` is `text` already parsed (fix parses once for the analysis and the rewrite); the
+    analysis only reads it.
     """
     # Imported here: a run over files without a mask producer never needs the interpreter.
     from codemod.analysis.flow import Graph
     from codemod.analysis.interpreter import Interpreter
     from codemod.catalogue import CATALOGUE
 
-    tree = parse(text, locate)
+    tree = tree if tree is not None else parse(text, locate)
     lines = source_lines(text)
     graph = Graph(lambda node: _place(node, lines), where=_where(locate))
     try:

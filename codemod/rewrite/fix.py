@@ -6,13 +6,20 @@ second run would leave it as it is; otherwise the text comes back unchanged with
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import libcst as cst
 
-from codemod.analysis import NESTING_TOO_DEEP, AnalysisError, analyze, may_contain_producer
+from codemod.analysis import (
+    NESTING_TOO_DEEP,
+    AnalysisError,
+    analyze,
+    may_contain_producer,
+    parse,
+)
 from codemod.analysis.findings import Code, Finding
 from codemod.rewrite import imports
 from codemod.rewrite.edits import Edit, MaskingToLambda, helpers_used
@@ -61,12 +68,14 @@ def fix_text(
     """
     if not may_contain_producer(text):
         return FixResult(text)
-    findings = analyze(text, locate=cells.locate if cells else None)
+    locate = cells.locate if cells else None
+    tree = parse(text, locate)  # once, for the analysis and the rewrite
+    findings = analyze(text, locate=locate, tree=tree)
     chosen = [f for f in findings if wanted is None or wanted(f.code)]
     if not chosen:
         return FixResult(text, findings)
     try:
-        new_text, changes = _rewrite(text, chosen, strategy, helpers_module, cells)
+        new_text, changes = _rewrite(text, tree, chosen, strategy, helpers_module, cells)
         if new_text != text:
             _verify(new_text, strategy, wanted)
     except RecursionError:  # libcst visits and prints its tree recursively
@@ -76,13 +85,14 @@ def fix_text(
 
 def _rewrite(
     text: str,
+    tree: ast.Module,
     findings: list[Finding],
     strategy: str,
     helpers_module: str | None,
     cells: Cells | None,
 ) -> tuple[str, list[Change]]:
     try:
-        index = SourceIndex(text)
+        index = SourceIndex(text, tree)
     except cst.ParserSyntaxError as error:
         raise FixError(
             "valid Python that libcst, which makes the rewrite, cannot parse (its limits are"
@@ -100,7 +110,7 @@ def _rewrite(
     module, helper_text = _add_helpers(module, edits, helpers_module, anchor)
     new_text = module.code
     after = imports.name_counts(new_text) + imports.helper_name_counts(helper_text)
-    pruned = imports.remove_unused(module, imports.name_counts(text), after)
+    pruned = imports.remove_unused(module, imports.names_in(tree), after)
     new_text = new_text if pruned is module else pruned.code
     if helper_text:
         new_text = imports.fill_helpers(

@@ -19,7 +19,12 @@ _IMPORTS = (cst.Import, cst.ImportFrom)
 
 def name_counts(text: str) -> Counter[str]:
     """How often each name is read or written in the code (imports themselves excluded)."""
-    return Counter(node.id for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Name))
+    return names_in(ast.parse(text))
+
+
+def names_in(tree: ast.AST) -> Counter[str]:
+    """`name_counts` of code already parsed."""
+    return Counter(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
 
 
 def binds(module: cst.Module, name: str) -> bool:

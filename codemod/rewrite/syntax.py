@@ -39,13 +39,14 @@ class SourceIndex:
     few statements, so a 50,000-line file is walked only where the findings are.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, tree: ast.Module | None = None) -> None:
+        """`tree` is `text` as ast parsed it, when the caller has it already."""
         from codemod.analysis import parse_quietly
 
         self.text = text
         self.module = _parse_module(text)
         self._lines = source_lines(text)
-        self._tree = parse_quietly(text)
+        self._tree = tree if tree is not None else parse_quietly(text)
         self._parents: dict[cst.CSTNode, cst.CSTNode] = {}
         self._by_span: dict[Span, cst.BaseExpression] = {}
         # Calls are found by their rank in source order, which ast and libcst agree on; anything
