@@ -9,7 +9,7 @@ from codemod.analysis import AnalysisError, analyze, may_contain_producer
 from codemod.analysis.findings import Finding
 from codemod.config import Options
 from codemod.engine.discover import discover
-from codemod.engine.parallel import run_in_order
+from codemod.engine.parallel import collect, run_in_order
 from codemod.engine.sources import Source, SourceError, decode_source, read_source
 from codemod.gc_pause import gc_paused
 
@@ -120,17 +120,11 @@ def check_paths(paths: list[str], options: Options, progress=None, show=None) ->
     report = RunReport(errors=list(found.errors))
     paths = [str(path) for path in found.files]
     work = functools.partial(check_file, options=options)
-    if progress is not None:
-        progress.start(len(paths))
-    try:
-        for file_report in run_in_order(work, FileReport, paths, options.jobs):
-            if show is not None:
-                show(file_report)
-                file_report.release()
-            report.files.append(file_report)
-            if progress is not None:
-                progress.advance()
-    finally:
-        if progress is not None:
-            progress.stop()
+
+    def show_and_release(file_report: FileReport) -> None:
+        show(file_report)
+        file_report.release()
+
+    results = run_in_order(work, FileReport, paths, options.jobs)
+    report.files = collect(results, len(paths), progress, show_and_release if show else None)
     return report

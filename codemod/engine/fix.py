@@ -19,7 +19,7 @@ from codemod.engine.git_state import dirty_files
 from codemod.engine.helpers_module import HelpersModuleError, ensure_helpers_module
 from codemod.engine.large_stack import on_large_stack
 from codemod.engine.notebooks import parse_notebook, replace_cells, split_virtual, virtual_source
-from codemod.engine.parallel import run_in_order
+from codemod.engine.parallel import collect, run_in_order
 from codemod.engine.sources import (
     Source,
     SourceError,
@@ -189,12 +189,13 @@ def fix_paths(
         # Each worker writes its own files: a file is wholly old or wholly new whatever happens.
         work = functools.partial(fix_file, options=options, write=write, dirty=dirty)
         results = run_in_order(work, FixReport, paths, options.jobs)
-        run.files = _collect(results, len(paths), progress, show, details)
+        each = functools.partial(_done, show=show, details=details) if show else None
+        run.files = collect(results, len(paths), progress, each)
         return run
     # Asking the user, or writing the helpers module first, needs every result here first.
     work = functools.partial(fix_file, options=options, write=False, dirty=dirty)
     results = run_in_order(work, FixReport, paths, options.jobs)
-    run.files = _collect(results, len(paths), progress, None, details)
+    run.files = collect(results, len(paths), progress)
     if not write:
         return _show_all(run, show)
     chosen = []
@@ -215,24 +216,6 @@ def fix_paths(
     for report in chosen:
         _write(report)
     return _show_all(run, show)
-
-
-def _collect(reports, total: int, progress, show, details: bool) -> list[FixReport]:
-    """Gather reports in order, telling the progress bar and showing each when asked."""
-    collected: list[FixReport] = []
-    if progress is not None:
-        progress.start(total)
-    try:
-        for report in reports:
-            if show is not None:
-                _done(report, show, details)
-            collected.append(report)
-            if progress is not None:
-                progress.advance()
-    finally:
-        if progress is not None:
-            progress.stop()
-    return collected
 
 
 def _done(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
@@ -100,6 +100,30 @@ def run_in_order(
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def collect(
+    results: Iterable[Result],
+    total: int,
+    progress=None,
+    each: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """The results in a list, `each` called on every one as it arrives (to show it at once),
+    and the progress bar (start/advance/stop) told about all `total` of them."""
+    collected: list[Result] = []
+    if progress is not None:
+        progress.start(total)
+    try:
+        for result in results:
+            if each is not None:
+                each(result)
+            collected.append(result)
+            if progress is not None:
+                progress.advance()
+    finally:
+        if progress is not None:
+            progress.stop()
+    return collected
 
 
 def _tasks(batch: list[int], sizes: Sequence[int | None], workers: int) -> list[list[int]]:
