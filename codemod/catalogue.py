@@ -207,7 +207,7 @@ KERAS_3_15: tuple[LayerFact, ...] = (
 # Keras releases that change a layer, oldest first. Each entry maps a release to the facts it replaces.
 # keras-team/keras a8b52ca1 (#23235, on master, in no release yet): RNNs, Bidirectional and
 # TimeDistributed stop supporting masks; RNNs still use the mask they are given.
-KERAS_MASTER_CHANGES: dict[str, dict[str, object]] = {
+KERAS_3_16_CHANGES: dict[str, dict[str, object]] = {
     name: {"supports_masking": False, "passes": Passes.NONE}
     for name in (
         "RNN",
@@ -221,11 +221,17 @@ KERAS_MASTER_CHANGES: dict[str, dict[str, object]] = {
         "TimeDistributed",
     )
 }
+# Each key is the first Keras version its entry holds for: a target (codemod/target.py) selects
+# the newest key not after its version.
 KERAS_RELEASES: dict[str, dict[str, dict[str, object]]] = {
-    "3.15": {},
-    "master": KERAS_MASTER_CHANGES,
+    # Keras 2 (TensorFlow <= 2.15, tf_keras): the same facts for now. A layer that does not support
+    # masking drops the mask silently there, with no warning: the same bug, unseen.
+    "2": {},
+    "3": {},  # Keras 3.0 to 3.15
+    "3.16": KERAS_3_16_CHANGES,  # Keras 3.16 and later (today's master)
 }
-DEFAULT_RELEASE = "3.15"
+DEFAULT_RELEASE = "3"
+NEWEST_KERAS = (3, 15)  # the newest Keras release: what a project without pins runs
 
 # Argument spellings the analysis reads.
 MASKING_DEFAULT_VALUE = 0.0

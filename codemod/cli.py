@@ -90,6 +90,15 @@ JobsOpt = Annotated[
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Also say on stderr what happened to every file.")
 ]
+TargetOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--target-keras",
+        help="The Keras the code runs on: 2, 2.15, 3, 3.16... "
+        "(default: read from the project's pins, else the newest release).",
+        metavar="VERSION",
+    ),
+]
 
 
 @app.command()
@@ -111,6 +120,7 @@ def check(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     jobs: JobsOpt = None,
+    target_keras: TargetOpt = None,
 ) -> None:
     """Report every place where a Keras mask reaches a layer that destroys it.
 
@@ -121,7 +131,8 @@ def check(
     from codemod.output import github, json_report, terminal, text
 
     paths = paths or ["."]
-    settings = _settings(paths, stdin_filename)
+    start = _start(paths, stdin_filename)
+    settings = _settings(start)
     output_format = output_format or settings.output_format or "text"
     if output_format not in OUTPUT_FORMATS:
         _usage_error(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
@@ -134,7 +145,10 @@ def check(
         stdin_filename,
         output_format=output_format,
         jobs=jobs or default_jobs(),
+        target=_target(target_keras, settings, start),
     )
+    if verbose:
+        sys.stderr.write(text.target_line(options.target) + "\n")
     render = github.finding_line if output_format == "github" else text.finding_line
 
     def show(file_report) -> None:
@@ -152,7 +166,7 @@ def check(
         report = check_paths(paths, options, progress=bar, show=show if streaming else None)
 
     if output_format == "json":
-        sys.stdout.write(json_report.render(report))
+        sys.stdout.write(json_report.render(report, options.target))
     elif output_format == "sarif":
         from codemod.output import sarif
 
@@ -237,6 +251,7 @@ def fix(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     jobs: JobsOpt = None,
+    target_keras: TargetOpt = None,
 ) -> None:
     """Rewrite every destroyed mask with a strategy that says what it guarantees.
 
@@ -253,7 +268,8 @@ def fix(
     from codemod.output.diff import unified_diff
 
     paths = paths or ["."]
-    settings = _settings(paths, stdin_filename)
+    start = _start(paths, stdin_filename)
+    settings = _settings(start)
     strategy = strategy or settings.strategy or "auto"
     output_format = output_format or settings.output_format or "text"
     if output_format not in OUTPUT_FORMATS:
@@ -273,10 +289,13 @@ def fix(
         helpers_module=helpers_module or settings.helpers_module,
         jobs=1 if interactive else jobs or default_jobs(),
         allow_dirty=allow_dirty,
+        target=_target(target_keras, settings, start),
     )
     from_stdin = paths == ["-"]
     if interactive and (dry_run or from_stdin):
         _usage_error("--interactive cannot be combined with --dry-run or stdin")
+    if verbose:
+        sys.stderr.write(text.target_line(options.target) + "\n")
     messages = sys.stderr if (dry_run or from_stdin) else sys.stdout
     colour = terminal.use_colour(sys.stdout)
 
@@ -312,9 +331,10 @@ def fix(
         )
 
     if report_path is not None:
-        _write_report(report_path, json_report.render_migration_report(run, strategy, dry_run))
+        document = json_report.render_migration_report(run, strategy, dry_run, options.target)
+        _write_report(report_path, document)
     if output_format == "json":
-        messages.write(json_report.render_fix(run, dry_run))
+        messages.write(json_report.render_fix(run, dry_run, options.target))
     elif output_format == "sarif":
         from codemod.output import sarif
 
@@ -393,20 +413,37 @@ class _Prompt:
                 return self.answer_all
 
 
-def _settings(paths: list[str], stdin_filename: str | None):
-    """[tool.keras-mask-codemod] from the pyproject.toml nearest the first path (or the stdin
-    file name); a mistake there is a one-line error."""
+def _start(paths: list[str], stdin_filename: str | None):
+    """Where the project's settings and pins are looked for: the first path (or the stdin file
+    name), or the nearest folder of it that exists."""
     from pathlib import Path
-
-    from codemod.settings import SettingsError, load_settings
 
     first = stdin_filename if paths == ["-"] and stdin_filename else paths[0]
     start = Path(first if first != "-" else ".")
     if not start.exists():
         start = start.parent if start.parent.exists() else Path()
+    return start
+
+
+def _settings(start):
+    """[tool.keras-mask-codemod] from the pyproject.toml nearest `start`; a mistake there is a
+    one-line error."""
+    from codemod.settings import SettingsError, load_settings
+
     try:
         return load_settings(start)
     except SettingsError as error:
+        _usage_error(str(error))
+        raise  # unreachable: _usage_error exits
+
+
+def _target(option, settings, start):
+    """The Keras the code runs on: --target-keras, else pyproject.toml, else the pins."""
+    from codemod.target import resolve_target
+
+    try:
+        return resolve_target(option, settings, start)
+    except ValueError as error:
         _usage_error(str(error))
         raise  # unreachable: _usage_error exits
 

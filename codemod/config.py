@@ -1,10 +1,11 @@
-"""Options for one run, as the command line (and later pyproject.toml) set them."""
+"""Options for one run, as the command line and pyproject.toml set them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from codemod.analysis.findings import Code
+from codemod.target import DEFAULT_TARGET, KerasTarget
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
 FIX_STRATEGIES = ("auto", "mask-aware", "lambda", "remove")
@@ -21,6 +22,7 @@ class Options:
     helpers_module: str | None = None
     jobs: int = 1  # worker processes; the CLI defaults to every core
     allow_dirty: bool = False  # fix files git reports as changed or untracked
+    target: KerasTarget = DEFAULT_TARGET  # the Keras the code runs on (codemod/target.py)
 
     def wants(self, code: Code) -> bool:
         return code in self.select

@@ -16,6 +16,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from codemod.config import FIX_STRATEGIES, OUTPUT_FORMATS
+from codemod.target import parse_target
 
 SECTION = "keras-mask-codemod"
 
@@ -34,6 +35,7 @@ class Settings:
     ignore: tuple[str, ...] | None = None
     helpers_module: str | None = None
     output_format: str | None = None
+    target_keras: str | None = None  # checked here, resolved with the pins by codemod.target
 
 
 def _strings(key: str, value: object) -> tuple[str, ...]:
@@ -63,6 +65,10 @@ def _module(key: str, value: object) -> str:
     raise ValueError(f"{key} must be a dotted module name, not {value!r}")
 
 
+def _target_keras(key: str, value: object) -> str:
+    return parse_target(value, key, source=key).version
+
+
 _KEYS = {
     "strategy": ("strategy", _choice(FIX_STRATEGIES)),
     "exclude": ("exclude", _strings),
@@ -71,6 +77,7 @@ _KEYS = {
     "ignore": ("ignore", _strings),
     "helpers-module": ("helpers_module", _module),
     "format": ("output_format", _choice(OUTPUT_FORMATS)),
+    "target-keras": ("target_keras", _target_keras),
 }
 
 

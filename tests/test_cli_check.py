@@ -98,7 +98,12 @@ def test_json_document(tree: Path) -> None:
     result = invoke("check", "pkg", "--format", "json")
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    assert set(document) == {"version", "findings", "errors", "summary"}
+    assert set(document) == {"version", "target", "findings", "errors", "summary"}
+    assert document["target"] == {
+        "keras": "3.15",
+        "catalogue": "3",
+        "source": "default: no Keras or TensorFlow pin found, assuming the newest release",
+    }
     (finding,) = document["findings"]
     assert finding == {
         "path": "pkg/masked.py",

@@ -208,6 +208,9 @@ def test_report_file_lists_every_file_finding_and_rewrite(tree: Path) -> None:
     result = invoke("fix", "pkg", "--report", "migration.json")
     assert result.exit_code == 2
     document = json.loads((tree / "migration.json").read_text())
+    keys = {"version", "target", "strategy", "dry_run", "files", "errors", "summary"}
+    assert set(document) == keys
+    assert document["target"]["keras"] == "3.15" and document["target"]["catalogue"] == "3"
     assert document["strategy"] == "auto" and document["dry_run"] is False
     by_path = {entry["path"]: entry for entry in document["files"]}
     assert set(by_path) == {"pkg/broken.py", "pkg/clean.py", "pkg/lstm.py", "pkg/scaled.py"}

@@ -50,6 +50,8 @@ def test_fix_json_reports_every_finding_and_what_was_done(folder: Path) -> None:
     result = CliRunner().invoke(app, ["fix", "--format", "json", "m.py"])
     assert result.exit_code == 0
     document = json.loads(result.stdout)
+    assert set(document) == {"version", "target", "dry_run", "changes", "errors", "summary"}
+    assert document["target"]["catalogue"] == "3"
     assert document["dry_run"] is False
     (change,) = document["changes"]
     assert change == {

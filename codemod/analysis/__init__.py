@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from codemod.analysis.findings import Finding, Span
 
 if TYPE_CHECKING:
-    from codemod.catalogue import Catalogue
+    from codemod.target import KerasTarget
 
 # Every mask producer is spelled with one of these words (Masking, Embedding(mask_zero=...),
 # Lambda(mask=...), TokenAndPositionEmbedding(mask_zero=...)). A file without them cannot hold one,
@@ -50,12 +50,14 @@ Locate = Callable[[int], tuple[int, int]]  # a notebook's virtual line -> (cell,
 
 def analyze(
     text: str,
-    catalogue: Catalogue | None = None,
+    target: KerasTarget | None = None,
     locate: Locate | None = None,
     tree: ast.Module | None = None,
 ) -> list[Finding]:
     """Find every mask that reaches a layer which destroys it, in one Python source.
 
+    `target` is the Keras the code runs on (default: the newest release): it picks the catalogue,
+    and with Keras 2 every finding is one where the Keras 3 helpers cannot go.
     For a notebook's virtual source, `locate` maps its lines to cells: messages then say
     "cell 2, line 3" and findings carry the cell and in-cell lines (their `targets` stay virtual).
     `tree` is `text` already parsed (fix parses once for the analysis and the rewrite); the
@@ -64,17 +66,25 @@ def analyze(
     # Imported here: a run over files without a mask producer never needs the interpreter.
     from codemod.analysis.flow import Graph
     from codemod.analysis.interpreter import Interpreter
-    from codemod.catalogue import CATALOGUE
+    from codemod.target import DEFAULT_TARGET
 
+    target = target or DEFAULT_TARGET
     tree = tree if tree is not None else parse(text, locate)
     lines = source_lines(text)
     graph = Graph(lambda node: _place(node, lines), where=_where(locate))
     try:
-        Interpreter(tree, graph, catalogue or CATALOGUE).run()
-        findings = [_with_strategy(f) for f in graph.findings()]
+        Interpreter(tree, graph, target.catalogue).run()
+        findings = [_with_strategy(_on_target(f, target)) for f in graph.findings()]
     except RecursionError:
         raise AnalysisError(NESTING_TOO_DEEP) from None
     return [_in_cells(f, locate) for f in findings] if locate else findings
+
+
+def _on_target(finding: Finding, target: KerasTarget) -> Finding:
+    """On a Keras 2 target the finding is Keras 2 code, whatever it imports; it says which target."""
+    if not target.keras_2:
+        return finding
+    return replace(finding, keras_2=True, keras_2_target=target.describe())
 
 
 def _where(locate: Locate | None) -> Callable[[int], str]:

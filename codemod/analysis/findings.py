@@ -111,6 +111,10 @@ class Finding:
     targets: Targets | None = None
     cell: int | None = None  # in a notebook: the cell `line` and `end_line` count within
     keras_2: bool = False  # the layers come from Keras 2 (tf_keras...), where our helpers cannot go
+    # The run's target when it is Keras 2, described: "Keras 2.15 (requirements.txt: ...)".
+    keras_2_target: str = ""
+    # The consumer reads the mask it is given though it does not pass it on (RNNs in Keras 3.16+).
+    consumer_uses_mask: bool = False
     strategy: str = "manual"
     detail: str = ""  # extra words for manual-review findings
 
@@ -120,7 +124,12 @@ class Finding:
         source = f"{_producer_label(producer)} ({producer.where})"
         if self.code is Code.MANUAL_REVIEW:
             return f"the mask from {source} {self.detail}; review by hand"
-        if self.code is Code.TIME_DISTRIBUTED:
+        if self.code is Code.TIME_DISTRIBUTED and self.keras_2_target:
+            text = (
+                f"{self.consumer.name} receives the mask from {source}; in Keras 2 the model "
+                "raises TypeError here, as the wrapped layer does not support masking"
+            )
+        elif self.code is Code.TIME_DISTRIBUTED:
             text = (
                 f"{self.consumer.name} receives the mask from {source} and passes it on unchanged, "
                 "so it no longer matches the output"
@@ -129,6 +138,8 @@ class Finding:
             text = (
                 f"{self.consumer.name} does not support masking and destroys the mask from {source}"
             )
+            if self.keras_2_target:
+                text += "; Keras 2 drops it silently, with no warning"
         if self.downstream_mask_consumer is not None:
             down = self.downstream_mask_consumer
             text += f"; the {down.name} at {down.where} never sees it"

@@ -93,6 +93,7 @@ class Graph:
         if layer.helper_role is not None:
             return self._helper(layer, traces)
         if destroys_mask(layer):
+            self._uses(layer, traces)  # see uses_but_drops_mask
             self._destroy(layer, traces, node)
             return set()
         fact = layer.fact
@@ -103,11 +104,7 @@ class Graph:
             return {t.through(layer, doubt=doubt or t.doubt) for t in traces}
         if fact.name == "TimeDistributed":
             return self._time_distributed(layer, traces, node)
-        if fact.uses_mask:
-            for trace in traces:
-                self._use(
-                    trace, f"the {layer.name} at {self._where(self._line(layer.node))} uses it"
-                )
+        self._uses(layer, traces)
         passes = fact.passes
         if fact.name == "Bidirectional" and layer.inner is not None:
             passes = Passes.IF_RETURN_SEQUENCES
@@ -130,6 +127,14 @@ class Graph:
                 return {t.through(layer) for t in traces}
             return set()
         return set()
+
+    def _uses(self, layer: Layer, traces: frozenset[Trace]) -> None:
+        """A layer that reads the mask: the producer's mask matters to it."""
+        if layer.fact is not None and layer.fact.uses_mask:
+            for trace in traces:
+                self._use(
+                    trace, f"the {layer.name} at {self._where(self._line(layer.node))} uses it"
+                )
 
     def _helper(self, layer: Layer, traces: frozenset[Trace]) -> set[Trace]:
         if layer.helper_role == "passes":
@@ -241,6 +246,8 @@ class Graph:
             targets=self._targets(trace.producer, pending, converts),
             keras_2=trace.producer.keras_2
             or (pending.consumer is not None and pending.consumer.keras_2),
+            consumer_uses_mask=pending.consumer is not None
+            and uses_but_drops_mask(pending.consumer),
             detail=detail,
         )
 
@@ -303,6 +310,8 @@ class Graph:
                 layer = succ.layer
                 if _time_distributed_destroyer(layer) and frames:
                     queue.append((succ, frames))
+                elif uses_but_drops_mask(layer):
+                    continue  # the mask reaches a layer that uses it: what mask-aware is for
                 elif destroys_mask(layer) or _time_distributed_destroyer(layer):
                     if not has_mask_aware_version(layer):
                         _add_once(blockers, layer)
@@ -346,6 +355,11 @@ def destroys_mask(layer: Layer) -> bool:
         return not layer.fact.supports_masking
     # A user's class that is not a subclass of a catalogued layer: Keras' default is no masking.
     return layer.origin in ("user", "model")
+
+
+def uses_but_drops_mask(layer: Layer) -> bool:
+    """Keras warns and drops the mask, yet the layer reads it first (RNNs in Keras 3.16+)."""
+    return destroys_mask(layer) and layer.fact is not None and layer.fact.uses_mask
 
 
 def _passes_mask(layer: Layer) -> bool:

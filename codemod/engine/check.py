@@ -64,7 +64,7 @@ def _analyse(report: FileReport, text: str, options: Options, locate=None) -> Fi
     report.parsed = True
     try:
         with gc_paused():
-            findings = analyze(text, locate=locate)
+            findings = analyze(text, options.target, locate=locate)
     except AnalysisError as error:
         report.error = str(error)
         return report

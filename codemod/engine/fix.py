@@ -111,6 +111,7 @@ def fix_source(source: Source, options: Options) -> FixReport:
                     options.helpers_module,
                     wanted=options.wants,
                     cells=virtual,
+                    target=options.target,
                 )
             )
         if notebook is not None and result.text != text:

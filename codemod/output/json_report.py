@@ -8,6 +8,7 @@ from collections import Counter
 from codemod import __version__
 from codemod.analysis.findings import Finding, Place
 from codemod.engine.check import RunReport
+from codemod.target import KerasTarget
 
 
 def place(p: Place | None) -> dict[str, object] | None:
@@ -40,11 +41,16 @@ def finding_dict(path: str, finding: Finding) -> dict[str, object]:
     }
 
 
-def render(report: RunReport) -> str:
+def target_dict(target: KerasTarget) -> dict[str, str]:
+    return {"keras": target.version, "catalogue": target.release, "source": target.source}
+
+
+def render(report: RunReport, target: KerasTarget) -> str:
     findings = report.findings
     errors = report.all_errors
     document = {
         "version": __version__,
+        "target": target_dict(target),
         "findings": [finding_dict(path, f) for path, f in findings],
         "errors": [{"path": path, "message": reason} for path, reason in errors],
         "summary": {
@@ -59,7 +65,7 @@ def render(report: RunReport) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_fix(run, dry_run: bool) -> str:
+def render_fix(run, dry_run: bool, target: KerasTarget) -> str:
     """`fix --format json`: every finding of every file with what fix did (or would do) about it."""
     changes = [
         {
@@ -80,6 +86,7 @@ def render_fix(run, dry_run: bool) -> str:
     rewrites = [c for c in changes if c["rewrite"] is not None]
     document = {
         "version": __version__,
+        "target": target_dict(target),
         "dry_run": dry_run,
         "changes": changes,
         "errors": [{"path": path, "message": reason} for path, reason in errors],
@@ -95,7 +102,7 @@ def render_fix(run, dry_run: bool) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_migration_report(run, strategy: str, dry_run: bool) -> str:
+def render_migration_report(run, strategy: str, dry_run: bool, target: KerasTarget) -> str:
     """`fix --report FILE.json`: every file looked at, what was found, what was rewritten and why,
     and what went wrong, for a migration pull request's description (schema in the README)."""
     files = []
@@ -130,6 +137,7 @@ def render_migration_report(run, strategy: str, dry_run: bool) -> str:
     statuses = Counter(str(entry["status"]) for entry in files)
     document = {
         "version": __version__,
+        "target": target_dict(target),
         "strategy": strategy,
         "dry_run": dry_run,
         "files": files,

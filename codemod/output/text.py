@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from codemod.engine.check import FileReport
     from codemod.engine.fix import FixReport, FixRun
     from codemod.rewrite.plan import Change
+    from codemod.target import KerasTarget
 
 
 def finding_line(path: str, finding: Finding) -> str:
@@ -82,6 +83,11 @@ def fix_summary_line(run: FixRun, dry_run: bool) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def target_line(target: KerasTarget) -> str:
+    """--verbose: which Keras the run checks against, and why."""
+    return f"target: {target.describe()}"
 
 
 def check_file_line(report: FileReport) -> str:

@@ -12,7 +12,7 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
     if finding.code is Code.MANUAL_REVIEW:
         return "the mask's path cannot be followed statically"
     producer = finding.producer
-    keras_2 = "the helper layers need Keras 3, and this code imports Keras 2 (tf_keras or the like)"
+    keras_2 = _keras_2_reason(finding, strategy)
     if strategy == "mask-aware":
         if finding.keras_2:
             return keras_2
@@ -31,6 +31,11 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
         return (
             "TimeDistributed passes a stale mask the model cannot run with; "
             "mask-aware masks the padded frames"
+        )
+    if finding.consumer_uses_mask:
+        return (
+            f"the {finding.consumer.name} reads the mask it is given, so {strategy} would "
+            "change what it computes"
         )
     if strategy == "lambda":
         if producer.kind not in ("masking", "embedding"):
@@ -51,6 +56,12 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
             return finding.mask_used_elsewhere[0]
         return None
     raise ValueError(f"unknown strategy {strategy!r}")
+
+
+def _keras_2_reason(finding: Finding, strategy: str) -> str:
+    if finding.keras_2_target:
+        return f"the {strategy} helpers need Keras 3, and the target is {finding.keras_2_target}"
+    return "the helper layers need Keras 3, and this code imports Keras 2 (tf_keras or the like)"
 
 
 def auto_strategy(finding: Finding) -> str:

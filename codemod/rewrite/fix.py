@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import libcst as cst
 
@@ -27,6 +27,9 @@ from codemod.rewrite.helper_source import HELPER_IMPORTS, helper_source
 from codemod.rewrite.plan import Change, plan
 from codemod.rewrite.syntax import SourceIndex
 from codemod.rewrite.transform import EditError, apply_edits
+
+if TYPE_CHECKING:
+    from codemod.target import KerasTarget
 
 
 class Cells(Protocol):
@@ -59,9 +62,11 @@ def fix_text(
     helpers_module: str | None = None,
     wanted: Callable[[Code], bool] | None = None,
     cells: Cells | None = None,
+    target: KerasTarget | None = None,
 ) -> FixResult:
     """Rewrite `text` with `strategy`; `wanted` picks rule codes to fix (--select), default all.
-    For a notebook's virtual source, `cells` names where lines and cells are.
+    For a notebook's virtual source, `cells` names where lines and cells are. `target` is the
+    Keras the code runs on (default: the newest release), for both analyses.
 
     Raises AnalysisError when the text cannot be parsed and FixError when the rewrite cannot be
     made safely.
@@ -70,14 +75,14 @@ def fix_text(
         return FixResult(text)
     locate = cells.locate if cells else None
     tree = parse(text, locate)  # once, for the analysis and the rewrite
-    findings = analyze(text, locate=locate, tree=tree)
+    findings = analyze(text, target, locate=locate, tree=tree)
     chosen = [f for f in findings if wanted is None or wanted(f.code)]
     if not chosen:
         return FixResult(text, findings)
     try:
         new_text, changes = _rewrite(text, tree, chosen, strategy, helpers_module, cells)
         if new_text != text:
-            _verify(new_text, strategy, wanted)
+            _verify(new_text, strategy, wanted, target)
     except RecursionError:  # libcst visits and prints its tree recursively
         raise FixError(NESTING_TOO_DEEP) from None
     return FixResult(new_text, findings, changes)
@@ -153,10 +158,15 @@ def _add_helpers(
     return imports.insert_helpers(module, missing, anchor), helper_source(missing)
 
 
-def _verify(new_text: str, strategy: str, wanted: Callable[[Code], bool] | None) -> None:
-    """A second run (with the same --select) would leave `new_text` as it is."""
+def _verify(
+    new_text: str,
+    strategy: str,
+    wanted: Callable[[Code], bool] | None,
+    target: KerasTarget | None,
+) -> None:
+    """A second run (with the same --select and target) would leave `new_text` as it is."""
     try:
-        findings = analyze(new_text)
+        findings = analyze(new_text, target)
     except AnalysisError as error:
         raise FixError(f"the rewrite does not parse ({error}); please report this") from None
     findings = [f for f in findings if wanted is None or wanted(f.code)]
