@@ -128,8 +128,8 @@ def test_definitions_are_separated_by_two_blank_lines() -> None:
     assert source.endswith("\n") and not source.endswith("\n\n")
     assert "\n\n\n\n" not in source
     # The header comment sits right on the first definition, like a comment above any def.
-    assert source.startswith(HELPER_HEADER + "\n@keras.saving.register_keras_serializable")
-    separated = source.count("\n\n\n@keras.saving.register_keras_serializable")
+    assert source.startswith(HELPER_HEADER + "\n@keras.utils.register_keras_serializable")
+    separated = source.count("\n\n\n@keras.utils.register_keras_serializable")
     assert separated == len(HELPER_NAMES) - 1
 
 
@@ -142,7 +142,7 @@ def test_every_definition_is_registered_for_keras_saving() -> None:
     ]
 
     assert decorators == [
-        'keras.saving.register_keras_serializable(package="keras_mask_codemod")'
+        'keras.utils.register_keras_serializable(package="keras_mask_codemod")'
     ] * len(HELPER_NAMES)
 
 

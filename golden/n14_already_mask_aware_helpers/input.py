@@ -2,7 +2,7 @@ import keras
 from keras import layers
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedConv1D(layers.Conv1D):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

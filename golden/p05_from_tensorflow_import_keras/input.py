@@ -1,5 +1,7 @@
 from tensorflow import keras
 
+INPUT_SPEC = {"shape": (10, 6), "mask_value": 0.0}
+
 inputs = keras.Input(shape=(None, 6))
 masked = keras.layers.Masking()(inputs)
 features = keras.layers.Conv1D(12, 3, padding="same")(masked)

@@ -1,5 +1,7 @@
 import tensorflow as tf
 
+INPUT_SPEC = {"shape": (20, 4), "mask_value": 0.0}
+
 
 def make_model(timesteps, features):
     model = tf.keras.models.Sequential([
@@ -9,3 +11,7 @@ def make_model(timesteps, features):
         tf.keras.layers.Dense(1),
     ])
     return model
+
+
+def build_model():
+    return make_model(timesteps=20, features=4)

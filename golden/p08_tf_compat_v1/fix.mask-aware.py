@@ -3,7 +3,7 @@ import tensorflow as tf
 
 
 # Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _spatial_mask(mask, inputs, data_format="channels_last"):
     """Return `mask` as a boolean tensor shaped like the inputs' batch + spatial axes.
 
@@ -27,7 +27,7 @@ def _spatial_mask(mask, inputs, data_format="channels_last"):
     return mask
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _zero_masked_steps(inputs, mask, data_format="channels_last"):
     """Set every channel of the masked steps to 0 (what `keras.layers.Masking` outputs there).
 
@@ -41,15 +41,14 @@ def _zero_masked_steps(inputs, mask, data_format="channels_last"):
     return keras.ops.where(keep, inputs, keras.ops.zeros_like(inputs))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _window_output_mask(
     mask, inputs, window, strides, padding, dilation_rate=None, data_format="channels_last"
 ):
     """Output mask of a convolution or pooling window sliding over a masked input.
 
     - padding "valid": an output step is valid iff EVERY input step its window covers (window,
-      strides, dilation) is valid. Computed by convolving the mask with a ones kernel and
-      comparing the count with the window size.
+      strides, dilation) is valid.
     - padding "same" or "causal": an output step is valid iff the input step its window is
       anchored at (index t * stride on each spatial axis) is valid. With stride 1 this keeps the
       input mask. (With "same" and stride > 1 Keras pads by an amount that depends on the
@@ -58,32 +57,34 @@ def _window_output_mask(
     For right-padded sequences these rules mark valid exactly the output steps the unpadded
     sequence has, and at those steps the zeroed padding stands where Keras pads the unpadded
     sequence with zeros, so the values agree. The mask has the output's batch + spatial shape
-    in either data format.
+    in either data format. Both rules count valid input steps with a convolution of the mask by
+    a ones kernel: the whole window for "valid", a one-step window (the anchor) otherwise.
     """
     if mask is None:
         return None
     mask = _spatial_mask(mask, inputs, data_format)
     if str(padding).lower() == "valid":
         window = tuple(window)
-        window_size = 1
-        for size in window:
-            window_size *= size
-        if dilation_rate is None:
-            dilation_rate = (1,) * len(window)
-        counts = keras.ops.conv(
-            keras.ops.expand_dims(keras.ops.cast(mask, "float32"), -1),
-            keras.ops.ones(window + (1, 1), dtype="float32"),
-            strides=tuple(strides),
-            padding="valid",
-            dilation_rate=tuple(dilation_rate),
-            data_format="channels_last",
-        )
-        return keras.ops.greater(keras.ops.squeeze(counts, -1), window_size - 0.5)
-    anchors = (slice(None),) + tuple(slice(None, None, stride) for stride in strides)
-    return mask[anchors]
+    else:
+        window = (1,) * len(strides)
+        dilation_rate = None
+    window_size = 1
+    for size in window:
+        window_size *= size
+    if dilation_rate is None:
+        dilation_rate = (1,) * len(window)
+    counts = keras.ops.conv(
+        keras.ops.expand_dims(keras.ops.cast(mask, "float32"), -1),
+        keras.ops.ones(window + (1, 1), dtype="float32"),
+        strides=tuple(strides),
+        padding="valid",
+        dilation_rate=tuple(dilation_rate),
+        data_format="channels_last",
+    )
+    return keras.ops.greater(keras.ops.squeeze(counts, -1), window_size - 0.5)
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedConv1D(keras.layers.Conv1D):
     """Conv1D that uses and passes on a Keras mask (same arguments as Conv1D).
 
@@ -109,6 +110,8 @@ class MaskedConv1D(keras.layers.Conv1D):
             self.data_format,
         )
 
+
+INPUT_SPEC = {"shape": (15, 3), "mask_value": 0.0}
 
 K = tf.compat.v1.keras
 

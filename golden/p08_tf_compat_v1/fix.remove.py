@@ -1,5 +1,7 @@
 import tensorflow as tf
 
+INPUT_SPEC = {"shape": (15, 3), "mask_value": 0.0}
+
 K = tf.compat.v1.keras
 
 inp = K.layers.Input(shape=(15, 3))

@@ -1,6 +1,8 @@
 import tensorflow as tf
 import tensorflow.keras.layers as tfkl
 
+INPUT_SPEC = {"shape": (10, 5), "mask_value": -1.0}
+
 encoder = tf.keras.Sequential(
     [
         tfkl.Masking(mask_value=-1.0),

@@ -1,6 +1,8 @@
 from keras.layers import *
 from keras.models import Model
 
+INPUT_SPEC = {"shape": (50,), "dtype": "int32", "vocab": 2000}
+
 inputs = Input(shape=(50,), dtype="int32")
 x = Embedding(input_dim=2000, output_dim=16, mask_zero=True)(inputs)
 x = Conv1D(16, 5, activation="relu")(x)

@@ -3,7 +3,7 @@ from keras import layers
 
 
 # Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _spatial_mask(mask, inputs, data_format="channels_last"):
     """Return `mask` as a boolean tensor shaped like the inputs' batch + spatial axes.
 
@@ -27,7 +27,7 @@ def _spatial_mask(mask, inputs, data_format="channels_last"):
     return mask
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _zero_masked_steps(inputs, mask, data_format="channels_last"):
     """Set every channel of the masked steps to 0 (what `keras.layers.Masking` outputs there).
 
@@ -41,7 +41,7 @@ def _zero_masked_steps(inputs, mask, data_format="channels_last"):
     return keras.ops.where(keep, inputs, keras.ops.zeros_like(inputs))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class ApplyMask(keras.layers.Layer):
     """Set masked steps to 0 and end the mask here, explicitly and without a warning.
 

@@ -4,7 +4,7 @@ from keras.models import Sequential
 
 
 # Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def apply_mask(x, mask_value=0.0):
     """Return what `keras.layers.Masking(mask_value)` outputs for `x`, without attaching a mask.
 
@@ -16,7 +16,7 @@ def apply_mask(x, mask_value=0.0):
     return keras.ops.where(keep, x, keras.ops.zeros_like(x))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def apply_mask_output_shape(input_shape):
     """Output shape of `apply_mask`: the input's shape (a named function, so `.keras` reloads)."""
     return tuple(input_shape)

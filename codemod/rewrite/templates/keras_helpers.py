@@ -14,7 +14,7 @@ nothing is masked each helper computes exactly what its Keras layer computes.
 import keras
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _spatial_mask(mask, inputs, data_format="channels_last"):
     """Return `mask` as a boolean tensor shaped like the inputs' batch + spatial axes.
 
@@ -38,7 +38,7 @@ def _spatial_mask(mask, inputs, data_format="channels_last"):
     return mask
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _spatial_axes(inputs, data_format="channels_last"):
     """Indices of the spatial axes of `inputs` (every axis but batch and channels)."""
     rank = len(inputs.shape)
@@ -47,7 +47,7 @@ def _spatial_axes(inputs, data_format="channels_last"):
     return tuple(range(2, rank))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _zero_masked_steps(inputs, mask, data_format="channels_last"):
     """Set every channel of the masked steps to 0 (what `keras.layers.Masking` outputs there).
 
@@ -61,15 +61,14 @@ def _zero_masked_steps(inputs, mask, data_format="channels_last"):
     return keras.ops.where(keep, inputs, keras.ops.zeros_like(inputs))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _window_output_mask(
     mask, inputs, window, strides, padding, dilation_rate=None, data_format="channels_last"
 ):
     """Output mask of a convolution or pooling window sliding over a masked input.
 
     - padding "valid": an output step is valid iff EVERY input step its window covers (window,
-      strides, dilation) is valid. Computed by convolving the mask with a ones kernel and
-      comparing the count with the window size.
+      strides, dilation) is valid.
     - padding "same" or "causal": an output step is valid iff the input step its window is
       anchored at (index t * stride on each spatial axis) is valid. With stride 1 this keeps the
       input mask. (With "same" and stride > 1 Keras pads by an amount that depends on the
@@ -78,32 +77,34 @@ def _window_output_mask(
     For right-padded sequences these rules mark valid exactly the output steps the unpadded
     sequence has, and at those steps the zeroed padding stands where Keras pads the unpadded
     sequence with zeros, so the values agree. The mask has the output's batch + spatial shape
-    in either data format.
+    in either data format. Both rules count valid input steps with a convolution of the mask by
+    a ones kernel: the whole window for "valid", a one-step window (the anchor) otherwise.
     """
     if mask is None:
         return None
     mask = _spatial_mask(mask, inputs, data_format)
     if str(padding).lower() == "valid":
         window = tuple(window)
-        window_size = 1
-        for size in window:
-            window_size *= size
-        if dilation_rate is None:
-            dilation_rate = (1,) * len(window)
-        counts = keras.ops.conv(
-            keras.ops.expand_dims(keras.ops.cast(mask, "float32"), -1),
-            keras.ops.ones(window + (1, 1), dtype="float32"),
-            strides=tuple(strides),
-            padding="valid",
-            dilation_rate=tuple(dilation_rate),
-            data_format="channels_last",
-        )
-        return keras.ops.greater(keras.ops.squeeze(counts, -1), window_size - 0.5)
-    anchors = (slice(None),) + tuple(slice(None, None, stride) for stride in strides)
-    return mask[anchors]
+    else:
+        window = (1,) * len(strides)
+        dilation_rate = None
+    window_size = 1
+    for size in window:
+        window_size *= size
+    if dilation_rate is None:
+        dilation_rate = (1,) * len(window)
+    counts = keras.ops.conv(
+        keras.ops.expand_dims(keras.ops.cast(mask, "float32"), -1),
+        keras.ops.ones(window + (1, 1), dtype="float32"),
+        strides=tuple(strides),
+        padding="valid",
+        dilation_rate=tuple(dilation_rate),
+        data_format="channels_last",
+    )
+    return keras.ops.greater(keras.ops.squeeze(counts, -1), window_size - 0.5)
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _transposed_output_mask(
     mask,
     inputs,
@@ -173,7 +174,7 @@ def _transposed_output_mask(
     return keras.ops.greater(keras.ops.squeeze(counts, -1), 0.5)
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedConv1D(keras.layers.Conv1D):
     """Conv1D that uses and passes on a Keras mask (same arguments as Conv1D).
 
@@ -200,7 +201,7 @@ class MaskedConv1D(keras.layers.Conv1D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedConv2D(keras.layers.Conv2D):
     """Conv2D that uses and passes on a Keras mask (same arguments as Conv2D).
 
@@ -227,7 +228,7 @@ class MaskedConv2D(keras.layers.Conv2D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedConv3D(keras.layers.Conv3D):
     """Conv3D that uses and passes on a Keras mask (same arguments as Conv3D).
 
@@ -254,7 +255,7 @@ class MaskedConv3D(keras.layers.Conv3D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedSeparableConv1D(keras.layers.SeparableConv1D):
     """SeparableConv1D that uses and passes on a Keras mask (same arguments).
 
@@ -281,7 +282,7 @@ class MaskedSeparableConv1D(keras.layers.SeparableConv1D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedSeparableConv2D(keras.layers.SeparableConv2D):
     """SeparableConv2D that uses and passes on a Keras mask (same arguments).
 
@@ -308,7 +309,7 @@ class MaskedSeparableConv2D(keras.layers.SeparableConv2D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedDepthwiseConv1D(keras.layers.DepthwiseConv1D):
     """DepthwiseConv1D that uses and passes on a Keras mask (same arguments).
 
@@ -335,7 +336,7 @@ class MaskedDepthwiseConv1D(keras.layers.DepthwiseConv1D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedDepthwiseConv2D(keras.layers.DepthwiseConv2D):
     """DepthwiseConv2D that uses and passes on a Keras mask (same arguments).
 
@@ -362,7 +363,7 @@ class MaskedDepthwiseConv2D(keras.layers.DepthwiseConv2D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedConv1DTranspose(keras.layers.Conv1DTranspose):
     """Conv1DTranspose that uses and passes on a Keras mask (same arguments).
 
@@ -390,7 +391,7 @@ class MaskedConv1DTranspose(keras.layers.Conv1DTranspose):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedConv2DTranspose(keras.layers.Conv2DTranspose):
     """Conv2DTranspose that uses and passes on a Keras mask (same arguments).
 
@@ -418,7 +419,7 @@ class MaskedConv2DTranspose(keras.layers.Conv2DTranspose):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedConv3DTranspose(keras.layers.Conv3DTranspose):
     """Conv3DTranspose that uses and passes on a Keras mask (same arguments).
 
@@ -446,7 +447,7 @@ class MaskedConv3DTranspose(keras.layers.Conv3DTranspose):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _masked_max_pool(inputs, mask, pool_size, strides, padding, data_format="channels_last"):
     """Max pooling over valid steps only; output steps that are not valid become 0.
 
@@ -466,7 +467,7 @@ def _masked_max_pool(inputs, mask, pool_size, strides, padding, data_format="cha
     return keras.ops.where(valid, pooled, keras.ops.zeros_like(pooled))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _masked_average_pool(inputs, mask, pool_size, strides, padding, data_format="channels_last"):
     """Average pooling over valid steps only: pool(x * m) / pool(m), 0 where no step is valid."""
     if mask is None:
@@ -482,7 +483,7 @@ def _masked_average_pool(inputs, mask, pool_size, strides, padding, data_format=
     return keras.ops.where(has_valid, sums / safe_counts, keras.ops.zeros_like(sums))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedMaxPooling1D(keras.layers.MaxPooling1D):
     """MaxPooling1D over valid steps only, passing on a mask (same arguments as MaxPooling1D).
 
@@ -504,7 +505,7 @@ class MaskedMaxPooling1D(keras.layers.MaxPooling1D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedMaxPooling2D(keras.layers.MaxPooling2D):
     """MaxPooling2D over valid positions only, passing on a mask (same arguments).
 
@@ -526,7 +527,7 @@ class MaskedMaxPooling2D(keras.layers.MaxPooling2D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedMaxPooling3D(keras.layers.MaxPooling3D):
     """MaxPooling3D over valid positions only, passing on a mask (same arguments).
 
@@ -548,7 +549,7 @@ class MaskedMaxPooling3D(keras.layers.MaxPooling3D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedAveragePooling1D(keras.layers.AveragePooling1D):
     """AveragePooling1D over valid steps only, passing on a mask (same arguments).
 
@@ -570,7 +571,7 @@ class MaskedAveragePooling1D(keras.layers.AveragePooling1D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedAveragePooling2D(keras.layers.AveragePooling2D):
     """AveragePooling2D over valid positions only, passing on a mask (same arguments).
 
@@ -592,7 +593,7 @@ class MaskedAveragePooling2D(keras.layers.AveragePooling2D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedAveragePooling3D(keras.layers.AveragePooling3D):
     """AveragePooling3D over valid positions only, passing on a mask (same arguments).
 
@@ -614,7 +615,7 @@ class MaskedAveragePooling3D(keras.layers.AveragePooling3D):
         )
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _masked_global_max(inputs, mask, data_format="channels_last", keepdims=False):
     """Max over the valid steps of each sample, 0 for a sample without any valid step."""
     axes = _spatial_axes(inputs, data_format)
@@ -628,7 +629,7 @@ def _masked_global_max(inputs, mask, data_format="channels_last", keepdims=False
     return keras.ops.where(any_valid, largest, keras.ops.zeros_like(largest))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def _masked_global_average(inputs, mask, data_format="channels_last", keepdims=False):
     """Mean over the valid steps of each sample, 0 for a sample without any valid step."""
     axes = _spatial_axes(inputs, data_format)
@@ -642,7 +643,7 @@ def _masked_global_average(inputs, mask, data_format="channels_last", keepdims=F
     return total / keras.ops.maximum(count, keras.ops.ones_like(count))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedGlobalMaxPooling1D(keras.layers.GlobalMaxPooling1D):
     """GlobalMaxPooling1D over valid steps only (0 if none); the mask ends here."""
 
@@ -657,7 +658,7 @@ class MaskedGlobalMaxPooling1D(keras.layers.GlobalMaxPooling1D):
         return None
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedGlobalMaxPooling2D(keras.layers.GlobalMaxPooling2D):
     """GlobalMaxPooling2D over valid positions only (0 if none); the mask ends here."""
 
@@ -672,7 +673,7 @@ class MaskedGlobalMaxPooling2D(keras.layers.GlobalMaxPooling2D):
         return None
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedGlobalMaxPooling3D(keras.layers.GlobalMaxPooling3D):
     """GlobalMaxPooling3D over valid positions only (0 if none); the mask ends here."""
 
@@ -687,7 +688,7 @@ class MaskedGlobalMaxPooling3D(keras.layers.GlobalMaxPooling3D):
         return None
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedGlobalAveragePooling2D(keras.layers.GlobalAveragePooling2D):
     """GlobalAveragePooling2D over valid positions only (0 if none); the mask ends here."""
 
@@ -702,7 +703,7 @@ class MaskedGlobalAveragePooling2D(keras.layers.GlobalAveragePooling2D):
         return None
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedGlobalAveragePooling3D(keras.layers.GlobalAveragePooling3D):
     """GlobalAveragePooling3D over valid positions only (0 if none); the mask ends here."""
 
@@ -717,7 +718,7 @@ class MaskedGlobalAveragePooling3D(keras.layers.GlobalAveragePooling3D):
         return None
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedFlatten(keras.layers.Flatten):
     """Flatten that zeroes masked steps first, so padding adds only zeros; the mask ends here."""
 
@@ -736,7 +737,7 @@ class MaskedFlatten(keras.layers.Flatten):
         return super().compute_output_spec(inputs)
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class MaskedTimeDistributed(keras.layers.TimeDistributed):
     """TimeDistributed whose output mask has one value per frame, shape (batch, time).
 
@@ -763,7 +764,7 @@ class MaskedTimeDistributed(keras.layers.TimeDistributed):
         return mask
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def apply_mask(x, mask_value=0.0):
     """Return what `keras.layers.Masking(mask_value)` outputs for `x`, without attaching a mask.
 
@@ -775,13 +776,13 @@ def apply_mask(x, mask_value=0.0):
     return keras.ops.where(keep, x, keras.ops.zeros_like(x))
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def apply_mask_output_shape(input_shape):
     """Output shape of `apply_mask`: the input's shape (a named function, so `.keras` reloads)."""
     return tuple(input_shape)
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class ApplyMask(keras.layers.Layer):
     """Set masked steps to 0 and end the mask here, explicitly and without a warning.
 
@@ -803,7 +804,7 @@ class ApplyMask(keras.layers.Layer):
         return input_shape
 
 
-@keras.saving.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
 class EndMask(keras.layers.Layer):
     """End the mask here without changing any value, explicitly and without a warning.
 
