@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -12,6 +13,37 @@ def cases() -> list[Path]:
 
 
 STRATEGIES = ("auto", "mask-aware", "lambda", "remove")
+
+# Code written for Keras 2 only (tf_keras, tensorflow.python.keras, keras.layers.core...): the
+# Keras 3 proofs cannot run it; tests/test_golden_fix_keras2.py proves what runs on Keras 2.
+_KERAS_2_IMPORT = re.compile(
+    r"^(?:import|from) (?:tf_keras|tensorflow\.python\.keras|keras\.layers\.\w+ )", re.MULTILINE
+)
+_BUILDER = re.compile(r"^def (build_\w+)\(", re.MULTILINE)
+_MODULE_MODEL = re.compile(r"^(\w+) = [\w.]*(?:Sequential|Model)\(", re.MULTILINE)
+
+
+def imports_keras_2(case: Path) -> bool:
+    return bool(_KERAS_2_IMPORT.search((case / "input.py").read_text()))
+
+
+def runnable_cases(keras_2: bool = False) -> list[Path]:
+    """Cases the Keras proofs run: they say what data their models take (`INPUT_SPEC`)."""
+    return [
+        case
+        for case in cases()
+        if "INPUT_SPEC = " in (case / "input.py").read_text() and imports_keras_2(case) == keras_2
+    ]
+
+
+def builder_names(case: Path) -> list[str]:
+    """How to get the case's models: `build_model` first, then its other `build_*` functions
+    (p37 has two models); a case without any builds its model at module level (`model =
+    Sequential(...)`, p05): then the variable's name."""
+    source = (case / "input.py").read_text()
+    names = _BUILDER.findall(source) or _MODULE_MODEL.findall(source)
+    assert names, f"{case.name}: no build_* function and no model at module level"
+    return sorted(names, key=lambda name: name != "build_model")
 
 
 def fix_outputs(case: Path, strategy: str) -> tuple[Path, Path]:

@@ -1,8 +1,11 @@
 """Real Keras keeps the promise of every `fix` strategy on every runnable golden case.
 
-For each runnable case (it defines `build_model()` and `INPUT_SPEC`) and each strategy whose
-golden fix.<strategy>.py exists, the original and the migrated file are loaded and their models
-built, run, compared, saved and loaded:
+For each runnable case (it defines `INPUT_SPEC`, and `build_model()` or a model at module level)
+and each strategy whose golden fix.<strategy>.py exists, the original and the migrated file are
+executed exactly as written, with their own imports (`from tensorflow import keras`, `tf.keras`,
+`keras.src`...), under whichever backend KERAS_BACKEND names (the README's test command runs
+this module under TensorFlow and under jax), and their models built, run, compared, saved and
+loaded:
 
 - the original warns that a layer "does not support masking" (the TimeDistributed case raises
   "Incompatible shapes" instead) and the migrated model does not warn;
@@ -35,10 +38,10 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import numpy as np
 import pytest
 
-from tests.golden import STRATEGIES, cases, fix_outputs
+from tests.golden import STRATEGIES, builder_names, fix_outputs, runnable_cases
 
 keras = pytest.importorskip("keras")
-from keras.src.backend import get_keras_mask  # tests only: no public accessor
+from tests.keras_compat import get_keras_mask
 
 pytestmark = [
     pytest.mark.keras,
@@ -46,17 +49,20 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept:DeprecationWarning"),
 ]
 
+KERAS_VERSION = tuple(int(part) for part in keras.__version__.split(".")[:2])
 MASK_WARNING = "does not support masking"
 # Keras 3.15 does not warn here: TimeDistributed passes a per-pixel mask on unchanged and the
-# LSTM after it fails on the stale mask.
-RAISES_INSTEAD_OF_WARNING = {"p27_time_distributed_conv": "Incompatible shapes"}
+# LSTM after it fails on the stale mask (jax and TensorFlow word the failure differently).
+RAISES_INSTEAD_OF_WARNING = {
+    "p27_time_distributed_conv": ("Incompatible shapes", "Dimensions must be equal")
+}
 EXACT_KINDS = {"lambda", "remove"}
 REWRITE_LINE = re.compile(r"^input\.py:\d+: (mask-aware|lambda|remove): ", re.MULTILINE)
 TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
 # Different lengths: XLA may sum in another order.
 INVARIANCE_TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
 
-RUNNABLE = [c for c in cases() if "def build_model" in (c / "input.py").read_text()]
+RUNNABLE = runnable_cases()
 PAIRS = [(c, s) for c in RUNNABLE for s in STRATEGIES if fix_outputs(c, s)[1].exists()]
 
 
@@ -85,13 +91,6 @@ def load_module(path: Path) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def builder_names(case: Path) -> list[str]:
-    """`build_model` first, then the case's other `build_*` functions (p37 has two models)."""
-    source = (case / "input.py").read_text()
-    names = re.findall(r"^def (build_\w+)\(", source, re.MULTILINE)
-    return sorted(names, key=lambda name: name != "build_model")
 
 
 BUILDS = [(c, s, b) for c, s in PAIRS for b in builder_names(c)]
@@ -150,22 +149,26 @@ class Run:
 
     model: keras.Model | None
     padding_value: float
+    spec: dict
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
 
 
-def build_and_predict(
-    module: ModuleType, builder: str, padding_value: float | None, catch: bool
-) -> Run:
-    """Build the model and predict once, recording every warning; with `catch`, a ValueError
-    (the stale-mask failure of the original TimeDistributed case) is recorded, not raised."""
-    spec = module.INPUT_SPEC
+def build_and_predict(path: Path, builder: str, padding_value: float | None, catch: bool) -> Run:
+    """Execute the file, build the model and predict once, recording every warning; with
+    `catch`, a ValueError (the stale-mask failure of the original TimeDistributed case) is
+    recorded, not raised. `builder` names a function to call or a model built at module level
+    (then executing the file builds it, and Keras may warn right then)."""
     model = None
     error = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        module = load_module(path)
+        spec = module.INPUT_SPEC
         try:
-            model = getattr(module, builder)()
+            model = getattr(module, builder)
+            if not isinstance(model, keras.Model):
+                model = model()
             if padding_value is None:
                 padding_value = padding_value_of(model, spec)
             model.predict(masked_batch(spec, padding_value, seed=0), verbose=0)
@@ -174,17 +177,12 @@ def build_and_predict(
                 raise
             error = str(exc)
     messages = [str(w.message) for w in caught if MASK_WARNING in str(w.message)]
-    return Run(model, padding_value, messages, error)
+    return Run(model, padding_value, spec, messages, error)
 
 
 @cache
 def original_run(case: Path, builder: str) -> Run:
-    return build_and_predict(load_module(case / "input.py"), builder, None, catch=True)
-
-
-@cache
-def migrated_module(case: Path, strategy: str) -> ModuleType:
-    return load_module(fix_outputs(case, strategy)[1])
+    return build_and_predict(case / "input.py", builder, None, catch=True)
 
 
 @cache
@@ -192,12 +190,22 @@ def migrated_run(case: Path, strategy: str, builder: str) -> Run:
     """The migrated model, padded with the original's padding value (the migrated file may have
     no Masking left to read it from)."""
     padding_value = original_run(case, builder).padding_value
-    return build_and_predict(migrated_module(case, strategy), builder, padding_value, catch=False)
+    path = fix_outputs(case, strategy)[1]
+    return build_and_predict(path, builder, padding_value, catch=False)
 
 
 def predict(model: keras.Model, data: np.ndarray) -> list[np.ndarray]:
     outputs = model.predict(data, verbose=0)
     return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+
+def call(model: keras.Model, data: np.ndarray) -> list[np.ndarray]:
+    """The model called directly, for inputs of changing length. Compiled predict has bugs of its
+    own there: TensorFlow's returns one frame from TimeDistributed once the length changes
+    (Keras 3.15; 3.4 raises), and jax's loses masks inside subclassed models (Keras 3.4)."""
+    outputs = model(data, training=False)
+    outputs = list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+    return [np.asarray(output) for output in outputs]
 
 
 def is_helper(layer_class: type) -> bool:
@@ -227,7 +235,7 @@ def restore_keras_registry() -> Iterator[None]:
     yield
     registry.clear()
     registry.update(saved)
-    for cached in (original_run, migrated_module, migrated_run):
+    for cached in (original_run, migrated_run):
         cached.cache_clear()
 
 
@@ -248,7 +256,7 @@ def test_original_warns_and_migrated_model_does_not(build: tuple[Path, str, str]
     original = original_run(case, builder)
     if case.name in RAISES_INSTEAD_OF_WARNING:
         assert original.error is not None
-        assert RAISES_INSTEAD_OF_WARNING[case.name] in original.error
+        assert any(text in original.error for text in RAISES_INSTEAD_OF_WARNING[case.name])
     else:
         assert original.error is None, original.error
         assert original.warnings, "the original model should warn that a layer destroys a mask"
@@ -274,9 +282,7 @@ def test_exact_rewrite_gives_identical_outputs(build: tuple[Path, str, str]) -> 
     migrated.set_weights(weights)
 
     for seed in (1, 2):
-        batch = masked_batch(
-            migrated_module(case, strategy).INPUT_SPEC, original.padding_value, seed
-        )
+        batch = masked_batch(original.spec, original.padding_value, seed)
         expected = predict(original.model, batch)
         got = predict(migrated, batch)
         assert len(got) == len(expected)
@@ -329,15 +335,39 @@ def symbolic_outputs(model: keras.Model, spec: dict, steps: int | None) -> list:
     return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
 
 
+def rebuilt_outside_any_trace(model: keras.Model) -> keras.Model:
+    """The same Sequential and weights, built again eagerly from its config.
+
+    A Sequential without an Input (p10) is built the first time it runs, which under TensorFlow
+    is inside predict's tf.function: constants its layers' compute_mask made (our helpers' ones
+    kernel) then belong to that dead graph, and a new Model whose outputs are those masks cannot
+    run. Users never build such a model; the tests do, to read the masks.
+    """
+    if not isinstance(model, keras.Sequential):
+        return model
+    rebuilt = keras.Sequential.from_config(model.get_config())
+    rebuilt.set_weights(model.get_weights())
+    return rebuilt
+
+
 def output_masks(model: keras.Model, batch: np.ndarray) -> list[np.ndarray | None] | None:
     """The Keras mask on each model output, computed for `batch` (None where there is none).
     Subclassed models have no graph to read masks from: None."""
     if not is_functional(model):
         return None
+    model = rebuilt_outside_any_trace(model)
     masks = []
     for output in model.outputs:
         mask = get_keras_mask(output)
-        masks.append(None if mask is None else predict(keras.Model(model.inputs, mask), batch)[0])
+        try:
+            masks.append(None if mask is None else predict(keras.Model(model.inputs, mask), batch)[0])
+        except TypeError:
+            # Keras 3.4 and 3.5 record a merge layer's output mask with the batch size as None
+            # (fixed in 3.6, keras-team/keras 5b1fca14), so a model whose output IS that mask
+            # cannot run. Only these tests build such a model; the mask's shape is still checked.
+            if KERAS_VERSION >= (3, 6):
+                raise
+            masks.append(None)
     return masks
 
 
@@ -372,8 +402,8 @@ def test_mask_aware_outputs_do_not_depend_on_padding(build: tuple[Path, str, str
     save/load tests apply.
     """
     case, strategy, builder = build
-    spec = migrated_module(case, strategy).INPUT_SPEC
     run = migrated_run(case, strategy, builder)
+    spec = run.spec
     model = run.model
     if fixes_length(model):
         pytest.skip(f"{case.name}: a Flatten head fixes the length; padding changes its input")
@@ -387,10 +417,10 @@ def test_mask_aware_outputs_do_not_depend_on_padding(build: tuple[Path, str, str
         padded[:, length:] = run.padding_value
         extra_steps = np.full_like(padded[:, :3], run.padding_value)
         more_padding = np.concatenate([padded, extra_steps], axis=1)
-        reference = predict(free, data[:, :length])
+        reference = call(free, data[:, :length])
         padded_masks = output_masks(model, padded)
 
-        for got in (predict(model, padded), predict(free, more_padding)):
+        for got in (call(model, padded), call(free, more_padding)):
             for index, (got_output, expected) in enumerate(zip(got, reference, strict=True)):
                 if is_sequence[index]:
                     got_output = got_output[:, : expected.shape[1]]
@@ -452,8 +482,8 @@ def test_every_mask_has_its_output_shape(build: tuple[Path, str, str]) -> None:
     outputs (symbolic, and computed on a batch) and on the model called on a fresh symbolic
     input (the only view into a subclassed model) has that output's leading shape."""
     case, strategy, builder = build
-    spec = migrated_module(case, strategy).INPUT_SPEC
     run = migrated_run(case, strategy, builder)
+    spec = run.spec
     model = run.model
     tensors = symbolic_outputs(model, spec, spec["shape"][0])
     if is_functional(model):
@@ -485,7 +515,7 @@ def test_migrated_model_saves_and_loads(build: tuple[Path, str, str], tmp_path: 
     the user's own file defines (p22) is passed to load_model, as it would be without the fix."""
     case, strategy, builder = build
     run = migrated_run(case, strategy, builder)
-    batch = masked_batch(migrated_module(case, strategy).INPUT_SPEC, run.padding_value, seed=5)
+    batch = masked_batch(run.spec, run.padding_value, seed=5)
     expected = predict(run.model, batch)
     path = tmp_path / "migrated.keras"
     run.model.save(path)

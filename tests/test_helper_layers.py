@@ -25,7 +25,7 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras
 import numpy as np
 import pytest
-from keras.src.backend import get_keras_mask  # tests only: no public accessor
+from tests.keras_compat import get_keras_mask
 
 from codemod.rewrite.helper_source import HELPER_NAMES, helper_for_layer, helper_source
 from codemod.rewrite.templates import keras_helpers as kh
@@ -371,6 +371,17 @@ def test_other_conv_output_mask_rule_and_shape(make: partial) -> None:
     np.testing.assert_array_equal(output_mask, expected)
 
 
+def skip_where_keras_itself_fails(make_plain_layer, shape) -> None:
+    """The helpers promise what their Keras layer computes; where that layer cannot be built or
+    run here, there is nothing to compare. (Keras 3.4 refuses output_padding=0; TensorFlow
+    2.21's CPU kernel rejects Conv1DTranspose with kernel 2, same padding and output_padding 0.)"""
+    try:
+        make_plain_layer()(np.zeros(shape, dtype="float32"))
+    except Exception as error:  # noqa: BLE001 - whatever Keras or the backend raises
+        first_line = str(error).strip().splitlines()[0][:120]
+        pytest.skip(f"plain Keras fails here too: {first_line}")
+
+
 TRANSPOSED_TABLE = [
     (rank, padding, stride, output_padding, dilation, kernel)
     for rank in (1, 2)
@@ -390,15 +401,12 @@ def test_transposed_conv_output_mask_rule_and_shape(
     rank, padding, stride, output_padding, dilation, kernel
 ) -> None:
     layer_class = kh.MaskedConv1DTranspose if rank == 1 else kh.MaskedConv2DTranspose
-    layer = layer_class(
-        2,
-        kernel,
-        strides=stride,
-        padding=padding,
-        output_padding=output_padding,
-        dilation_rate=dilation,
+    arguments = dict(
+        strides=stride, padding=padding, output_padding=output_padding, dilation_rate=dilation
     )
     shape = (2, 6, 3) if rank == 1 else (2, 5, 4, 3)
+    skip_where_keras_itself_fails(lambda: layer_class.__mro__[1](2, kernel, **arguments), shape)
+    layer = layer_class(2, kernel, **arguments)
 
     # Few valid steps, so that some output steps get no contribution at all.
     _, output, output_mask, mask = run_eagerly(
@@ -719,10 +727,12 @@ def test_masked_time_distributed_gives_a_per_frame_mask_and_padding_invariance()
     video[0, 1, 0, 0] = 0.0  # one masked pixel inside a valid frame
     padded = np.concatenate([video, np.zeros((1, 2, 5, 5, 2), dtype="float32")], axis=1)
 
+    # Called, not predicted: TensorFlow's predict of any TimeDistributed model returns one frame
+    # once the number of frames changes between calls (Keras 3.15; 3.0 raises instead).
     with no_mask_warning():
         model, frame_mask = build_video_model(kh.MaskedTimeDistributed)
-        padded_output = predict(model, padded)[0]
-    unpadded_output = predict(model, video)[0]
+        padded_output = np.asarray(model(padded))
+    unpadded_output = np.asarray(model(video))
 
     assert tuple(frame_mask.shape) == (None, None)
     np.testing.assert_allclose(padded_output, unpadded_output, **TOLERANCE)

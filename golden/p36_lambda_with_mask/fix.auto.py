@@ -57,31 +57,46 @@ def _window_output_mask(
     For right-padded sequences these rules mark valid exactly the output steps the unpadded
     sequence has, and at those steps the zeroed padding stands where Keras pads the unpadded
     sequence with zeros, so the values agree. The mask has the output's batch + spatial shape
-    in either data format. Both rules count valid input steps with a convolution of the mask by
-    a ones kernel: the whole window for "valid", a one-step window (the anchor) otherwise.
+    in either data format. Both rules look for an invalid step under a window: the whole window
+    for "valid", a one-step window (the anchor) otherwise.
     """
     if mask is None:
         return None
     mask = _spatial_mask(mask, inputs, data_format)
-    if str(padding).lower() == "valid":
-        window = tuple(window)
-    else:
-        window = (1,) * len(strides)
-        dilation_rate = None
-    window_size = 1
-    for size in window:
-        window_size *= size
+    if str(padding).lower() != "valid":
+        window, dilation_rate = (1,) * len(strides), None
+    invalid = keras.ops.expand_dims(keras.ops.cast(keras.ops.logical_not(mask), "float32"), -1)
+    return keras.ops.logical_not(_any_under_window(invalid, window, strides, dilation_rate))
+
+
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+def _any_under_window(flags, window, strides, dilation_rate=None):
+    """Whether any of the 0/1 `flags` (batch, spatial..., 1) is set under each window, with
+    "valid" padding; returns (batch, output spatial...) booleans."""
     if dilation_rate is None:
         dilation_rate = (1,) * len(window)
-    counts = keras.ops.conv(
-        keras.ops.expand_dims(keras.ops.cast(mask, "float32"), -1),
-        keras.ops.ones(window + (1, 1), dtype="float32"),
+    hits = keras.ops.conv(
+        flags,
+        _ones_kernel(tuple(window) + (1, 1)),
         strides=tuple(strides),
         padding="valid",
         dilation_rate=tuple(dilation_rate),
         data_format="channels_last",
     )
-    return keras.ops.greater(keras.ops.squeeze(counts, -1), window_size - 0.5)
+    return keras.ops.greater(keras.ops.squeeze(hits, -1), 0.5)
+
+
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+def _ones_kernel(shape):
+    """A convolution kernel of ones, as a NumPy array rather than a tensor.
+
+    Keras converts it wherever the op runs. A tensor made here, while TensorFlow traces the first
+    call of a model built lazily (a Sequential without an Input), would belong to that trace's
+    graph, and Keras 3.4 then replays it outside the graph and fails.
+    """
+    import numpy  # Keras depends on NumPy; importing here adds nothing to the module's imports.
+
+    return numpy.ones(shape, dtype="float32")
 
 
 @keras.utils.register_keras_serializable(package="keras_mask_codemod")
