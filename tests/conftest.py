@@ -6,7 +6,13 @@ import os
 
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+# The Keras proofs run under the backend KERAS_BACKEND names: TensorFlow by default, the backend
+# of most of the people this tool is for; the README's test command runs them under jax too.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"KERAS_BACKEND: {os.environ['KERAS_BACKEND']}"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

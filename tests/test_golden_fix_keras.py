@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # as tests/conftest.py
 
 import numpy as np
 import pytest

@@ -52,3 +52,10 @@ def test_safety_section_cites_tests_that_exist() -> None:
     every_test = "\n".join(path.read_text() for path in (ROOT / "tests").glob("test_*.py"))
     for name in names:
         assert f"def {name}(" in every_test, name
+
+
+def test_ci_also_proves_the_oldest_supported_pair() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "-c constraints/oldest-supported.txt" in ci
+    assert "for backend in tensorflow jax" in ci
+    assert (ROOT / "constraints" / "oldest-supported.txt").is_file()
