@@ -240,8 +240,9 @@ RNN_RETURN_SEQUENCES = "return_sequences"
 # Layers outside keras.layers that produce a mask when built with mask_zero=True (keras-hub).
 KERAS_HUB_EMBEDDINGS = frozenset({"TokenAndPositionEmbedding", "ReversibleEmbedding"})
 
-# The mask-aware classes that `fix` emits (codemod/rewrite/templates/keras_helpers.py). A file that
-# defines or imports one of these names is using our helper, so the analysis knows what it does.
+# The mask-aware classes that `fix` emits (codemod/rewrite/templates/keras_helpers.py, and
+# keras2_helpers.py for Keras 2 code). A file that defines or imports one of these names is using
+# our helper, so the analysis knows what it does.
 HELPER_PASSES = frozenset(
     {
         "MaskedConv1D",
@@ -271,6 +272,7 @@ HELPER_ENDS = frozenset(
         "MaskedGlobalAveragePooling3D",
         "MaskedFlatten",
         "ApplyMask",
+        "ApplyMaskValue",  # Keras 2 only: Masking's values, no mask
         "EndMask",
     }
 )

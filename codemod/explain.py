@@ -15,8 +15,8 @@ class Explanation:
     strategies: str
 
 
-_MASK_AWARE = "mask-aware: the layer becomes its Masked* version (same arguments); the mask reaches the layers that use it and outputs at valid steps no longer depend on padding."
-_LAMBDA = "lambda: the masking is made explicit (Lambda(apply_mask, ...), no mask_zero, or ApplyMask/EndMask on one branch); every output equals today's."
+_MASK_AWARE = "mask-aware: the layer becomes its Masked* version (same arguments); the mask reaches the layers that use it and outputs at valid steps no longer depend on padding. Keras 3 only: not for Keras 2 code (tf_keras...) or a Keras 2 target."
+_LAMBDA = "lambda: the masking is made explicit (Lambda(apply_mask, ...), on Keras 2 the registered layer ApplyMaskValue(...); no mask_zero; or ApplyMask/EndMask on one branch); every output equals today's."
 _REMOVE = "remove: Masking(0.0) is deleted when no layer on any branch uses its mask; every output equals today's."
 
 EXPLANATIONS: dict[Code, Explanation] = {
@@ -60,8 +60,9 @@ EXPLANATIONS: dict[Code, Explanation] = {
     Code.TIME_DISTRIBUTED: Explanation(
         "A mask reaches TimeDistributed around a layer that changes its shape (Conv2D...). "
         "TimeDistributed passes the mask on unchanged, so it no longer matches the output: after "
-        "Masking on video the per-pixel mask goes on stale and an LSTM after it fails with "
-        "'Incompatible shapes' in Keras 3.15.",
+        "Masking on video the per-pixel mask goes on stale and an LSTM after it fails when the "
+        "model runs, in Keras 3.15 ('Incompatible shapes' under jax, 'Dimensions must be equal' "
+        "under TensorFlow).",
         "layers.Masking(),\nlayers.TimeDistributed(layers.Conv2D(16, 3)),\n"
         "layers.TimeDistributed(layers.Flatten()),\nlayers.LSTM(8),",
         "layers.Masking(),\nMaskedTimeDistributed(layers.Conv2D(16, 3)),\n"

@@ -23,8 +23,18 @@ _BUILDER = re.compile(r"^def (build_\w+)\(", re.MULTILINE)
 _MODULE_MODEL = re.compile(r"^(\w+) = [\w.]*(?:Sequential|Model)\(", re.MULTILINE)
 
 
+_KERAS_2_TARGET = re.compile(r"--target-keras[ =]2\b")
+
+
 def imports_keras_2(case: Path) -> bool:
     return bool(_KERAS_2_IMPORT.search((case / "input.py").read_text()))
+
+
+def is_keras_2_case(case: Path) -> bool:
+    """Code for Keras 2: it imports a Keras 2 only path, or its args.txt targets Keras 2."""
+    args = case / "args.txt"
+    targets_keras_2 = args.is_file() and bool(_KERAS_2_TARGET.search(args.read_text()))
+    return imports_keras_2(case) or targets_keras_2
 
 
 def runnable_cases(keras_2: bool = False) -> list[Path]:
@@ -32,7 +42,7 @@ def runnable_cases(keras_2: bool = False) -> list[Path]:
     return [
         case
         for case in cases()
-        if "INPUT_SPEC = " in (case / "input.py").read_text() and imports_keras_2(case) == keras_2
+        if "INPUT_SPEC = " in (case / "input.py").read_text() and is_keras_2_case(case) == keras_2
     ]
 
 

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from codemod.cli import app
 from tests.golden import GOLDEN, cases
+from tests.test_golden_fix import case_args
 
 MASKED_CONV = "from keras import layers\nx = layers.Conv1D(4, 3)(layers.Masking()(inp))\n"
 CLEAN = "import keras\nmodel = keras.Sequential([keras.layers.Dense(1)])\n"
@@ -136,7 +137,7 @@ CASES = [c for c in cases() if c.name.startswith("p")]
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_json_agrees_with_text(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(case)
-    document = json.loads(invoke("check", "input.py", "--format", "json").stdout)
+    document = json.loads(invoke("check", "input.py", "--format", "json", *case_args(case)).stdout)
     lines = [
         f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}\n"
         for f in document["findings"]

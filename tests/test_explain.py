@@ -41,3 +41,19 @@ def test_explain_through_the_cli() -> None:
     assert bad.exit_code == 2 and bad.stderr.startswith(
         "keras-mask-codemod: error: unknown rule code"
     )
+
+
+def test_the_keras_2_claims_are_what_fix_does() -> None:
+    """On a Keras 2 target mask-aware does not apply and lambda makes Masking ApplyMaskValue."""
+    from codemod.target import parse_target
+
+    item = EXPLANATIONS[Code.MASKING_TO_CONV]
+    assert "Keras 3 only: not for Keras 2 code" in item.strategies
+    assert "on Keras 2 the registered layer ApplyMaskValue(...)" in item.strategies
+    before = as_model(item.before)
+    target = parse_target("2.15", "--target-keras", "--target-keras")
+    aware = fix_text(before, "mask-aware", target=target)
+    assert aware.text == before
+    assert all("the mask-aware helpers need Keras 3" in c.reason for c in aware.changes)
+    body = fix_text(before, "lambda", target=target).text.split("model = Sequential([\n", 1)[1]
+    assert body.startswith("    ApplyMaskValue(mask_value=-1.0),\n")

@@ -1,4 +1,7 @@
-"""`check` on every golden case: the exact expected output (golden/<case>/check.txt) and exit status."""
+"""`check` on every golden case: the exact expected output (golden/<case>/check.txt) and exit status.
+
+A case's args.txt (see test_golden_fix.py), when present, gives check its options too.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typer.testing import CliRunner
 
 from codemod.cli import app
 from tests.golden import cases, compare
+from tests.test_golden_fix import case_args
 
 CASES = cases()
 
@@ -32,7 +36,7 @@ def test_enough_cases() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_check_output(case: Path, update_golden: bool) -> None:
-    result = run_check(case)
+    result = run_check(case, *case_args(case))
     compare(case / "check.txt", result.stdout.encode(), update_golden)
     if case.name.startswith("n"):
         assert result.stdout == "" and result.exit_code == 0, "a negative case must report nothing"

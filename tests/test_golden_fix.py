@@ -3,12 +3,16 @@
 golden/<case>/fix.<strategy>.txt holds what `fix --strategy <strategy> input.py` prints, and
 fix.<strategy>.py the file it leaves, when it changes it. A strategy that does not apply prints
 "<strategy> not applicable: <reason>" and leaves the file alone, so it has no .py.
+
+golden/<case>/args.txt, when present, holds options given to both check and fix on that case
+(one line, e.g. `--target-keras 2.15`: a golden case has no pin files to infer a target from).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -20,6 +24,7 @@ from typer.testing import CliRunner
 from codemod.analysis import analyze
 from codemod.cli import app
 from codemod.rewrite.fix import fix_text
+from codemod.target import OPTION, KerasTarget, parse_target
 from tests.golden import STRATEGIES, cases, compare, compare_absent, fix_outputs
 
 CASES = cases()
@@ -28,11 +33,25 @@ NEGATIVE = [c for c in CASES if c.name.startswith("n")]
 PAIRS = [(case, strategy) for case in POSITIVE for strategy in STRATEGIES]
 
 
-def run_fix(folder: Path, strategy: str):
+def case_args(case: Path) -> list[str]:
+    """The options golden/<case>/args.txt gives check and fix on this case (none without it)."""
+    path = case / "args.txt"
+    return shlex.split(path.read_text("utf-8")) if path.is_file() else []
+
+
+def case_target(case: Path) -> KerasTarget | None:
+    """The --target-keras of the case's args.txt, None (the default target) without one."""
+    args = case_args(case)
+    if OPTION not in args:
+        return None
+    return parse_target(args[args.index(OPTION) + 1], OPTION, OPTION)
+
+
+def run_fix(folder: Path, strategy: str, *args: str):
     cwd = os.getcwd()
     os.chdir(folder)
     try:
-        return CliRunner().invoke(app, ["fix", "input.py", "--strategy", strategy, "-q"])
+        return CliRunner().invoke(app, ["fix", "input.py", "--strategy", strategy, "-q", *args])
     finally:
         os.chdir(cwd)
 
@@ -40,7 +59,7 @@ def run_fix(folder: Path, strategy: str):
 @pytest.mark.parametrize(("case", "strategy"), PAIRS, ids=[f"{c.name}-{s}" for c, s in PAIRS])
 def test_fix_output(case: Path, strategy: str, tmp_path: Path, update_golden: bool) -> None:
     shutil.copy(case / "input.py", tmp_path / "input.py")
-    result = run_fix(tmp_path, strategy)
+    result = run_fix(tmp_path, strategy, *case_args(case))
     lines_path, fixed_path = fix_outputs(case, strategy)
 
     assert result.exit_code in (0, 1), result.output
@@ -69,18 +88,20 @@ EXPECTED = sorted(
 
 @pytest.mark.parametrize("fixed", EXPECTED, ids=[f"{p.parent.name}/{p.name}" for p in EXPECTED])
 def test_expected_output_is_a_fixed_point(fixed: Path) -> None:
-    """fix on a fixed file changes nothing, with any strategy, and check reports nothing."""
+    """fix on a fixed file changes nothing, with any strategy, and check reports nothing (on
+    the case's target)."""
     text = fixed.read_text("utf-8")
-    assert analyze(text) == []
+    target = case_target(fixed.parent)
+    assert analyze(text, target) == []
     for strategy in STRATEGIES:
-        assert fix_text(text, strategy).text == text
+        assert fix_text(text, strategy, target=target).text == text
 
 
 @pytest.mark.parametrize("case", NEGATIVE, ids=[c.name for c in NEGATIVE])
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_fix_leaves_negative_cases_alone(case: Path, strategy: str, tmp_path: Path) -> None:
     shutil.copy(case / "input.py", tmp_path / "input.py")
-    result = run_fix(tmp_path, strategy)
+    result = run_fix(tmp_path, strategy, *case_args(case))
     assert result.exit_code == 0 and result.stdout == ""
     assert (tmp_path / "input.py").read_bytes() == (case / "input.py").read_bytes()
 
@@ -125,7 +146,10 @@ def test_dry_run_diff_applies_to_give_the_fixed_file(fixed: Path, tmp_path: Path
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
-        dry = CliRunner().invoke(app, ["fix", "--dry-run", "--strategy", strategy, "input.py"])
+        dry = CliRunner().invoke(
+            app,
+            ["fix", "--dry-run", "--strategy", strategy, "input.py", *case_args(fixed.parent)],
+        )
     finally:
         os.chdir(cwd)
     assert dry.exit_code == 1
@@ -133,3 +157,13 @@ def test_dry_run_diff_applies_to_give_the_fixed_file(fixed: Path, tmp_path: Path
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "apply"], input=dry.stdout.encode(), cwd=tmp_path, check=True)
     assert (tmp_path / "input.py").read_bytes() == fixed.read_bytes()
+
+
+def test_args_files_hold_only_known_options() -> None:
+    """args.txt is for what a golden case cannot say in files (a target); nothing else."""
+    with_args = [case for case in CASES if (case / "args.txt").is_file()]
+    assert with_args, "the Keras 2 target cases carry args.txt"
+    for case in with_args:
+        args = case_args(case)
+        assert args[0::2] == [OPTION] and len(args) == 2, (case.name, args)
+        assert case_target(case) is not None

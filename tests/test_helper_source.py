@@ -14,8 +14,11 @@ from codemod.rewrite.helper_source import (
     HELPER_HEADER,
     HELPER_IMPORTS,
     HELPER_NAMES,
+    KERAS_2_HELPER_HEADER,
+    KERAS_2_HELPER_NAMES,
     helper_for_layer,
     helper_source,
+    keras_2_helper_source,
 )
 
 PUBLIC_HELPERS = {
@@ -86,6 +89,8 @@ def test_requested_class_comes_with_the_functions_it_calls() -> None:
         "_spatial_mask",
         "_zero_masked_steps",
         "_window_output_mask",
+        "_any_under_window",
+        "_ones_kernel",
         "MaskedConv1D",
     }
 
@@ -262,5 +267,45 @@ def test_the_analysis_knows_every_emitted_helper() -> None:
     """check must recognise what fix emits, or a fixed file would be reported again."""
     from codemod.catalogue import HELPER_ENDS, HELPER_FRAME_MASK, HELPER_FUNCTIONS, HELPER_PASSES
 
-    public = {name for name in HELPER_NAMES if not name.startswith("_")}
+    public = {name for name in HELPER_NAMES | KERAS_2_HELPER_NAMES if not name.startswith("_")}
     assert public == HELPER_PASSES | HELPER_ENDS | HELPER_FRAME_MASK | HELPER_FUNCTIONS
+
+
+# Keras 2 (templates/keras2_helpers.py) --------------------------------------------------------
+
+
+def test_keras_2_helpers_are_the_lambda_ones() -> None:
+    assert KERAS_2_HELPER_NAMES == {"apply_mask", "ApplyMaskValue", "ApplyMask", "EndMask"}
+    assert _defined_names(keras_2_helper_source(["ApplyMaskValue"], "keras")) == [
+        "apply_mask",
+        "ApplyMaskValue",
+    ]
+
+
+@pytest.mark.parametrize("keras", ["keras", "tf_keras", "tf.keras", "tk"])
+def test_keras_2_helpers_use_the_files_own_keras(keras: str) -> None:
+    """Every `keras` the template reads becomes the file's own name for its Keras 2 module;
+    nothing else changes (docstrings keep their words)."""
+    source = keras_2_helper_source(KERAS_2_HELPER_NAMES, keras)
+    template = keras_2_helper_source(KERAS_2_HELPER_NAMES, "keras")
+    assert source.startswith(KERAS_2_HELPER_HEADER + "\n")
+    assert source.count(f"@{keras}.utils.register_keras_serializable(") == 4
+    assert source.count(f"{keras}.") == template.count("keras.") - template.count("`keras.")
+    reads = {
+        ast.unparse(node.value)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr in ("utils", "layers", "backend")
+    }
+    assert reads == {keras}
+    assert "keras.ops" not in source and "keras.saving" not in source
+
+
+def test_keras_2_helpers_pass_ruff(tmp_path: Path) -> None:
+    path = tmp_path / "user_model.py"
+    path.write_text(
+        "import tf_keras\n\n\n" + keras_2_helper_source(KERAS_2_HELPER_NAMES, "tf_keras")
+    )
+
+    result = _run_ruff(path)
+
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -54,6 +54,22 @@ CHOICES = {
         """,
         ["lambda"],
     ),
+    "tf_keras: an LSTM wants the mask, but mask-aware needs Keras 3: lambda, exact": (
+        """\
+        from tf_keras import Sequential, layers
+
+        model = Sequential([layers.Masking(-1.0), layers.Conv1D(4, 3), layers.LSTM(2)])
+        """,
+        ["lambda"],
+    ),
+    "tf_keras: Masking(0) with no mask user is still removed": (
+        """\
+        from tf_keras import Sequential, layers
+
+        model = Sequential([layers.Masking(), layers.Conv1D(4, 3), layers.Dense(2)])
+        """,
+        ["remove"],
+    ),
     "one producer, a mask-aware branch and a plain branch: the producer stays": (
         """\
         import keras
@@ -98,3 +114,17 @@ def test_manual_review_findings_are_reported_not_rewritten() -> None:
     result = fix_text(text, "auto")
     assert result.text == text
     assert [c.strategy for c in result.changes] == ["manual"]
+
+
+def test_auto_on_keras_2_says_why_lambda() -> None:
+    """On Keras 2 the LSTM keeps reading padding, as it always did there: lambda keeps the values
+    and says mask-aware was not an option."""
+    text = textwrap.dedent(
+        CHOICES["tf_keras: an LSTM wants the mask, but mask-aware needs Keras 3: lambda, exact"][0]
+    )
+    (change,) = fix_text(text, "auto").changes
+    assert change.summary == "Masking -> ApplyMaskValue"
+    assert change.reason == (
+        "exact values: keeps what Masking(-1.0) computed, no layer used its mask; "
+        "mask-aware, for the LSTM at line 3, needs Keras 3"
+    )

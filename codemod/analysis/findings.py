@@ -110,7 +110,10 @@ class Finding:
     downstream_destroyers: tuple[Place, ...] = ()
     targets: Targets | None = None
     cell: int | None = None  # in a notebook: the cell `line` and `end_line` count within
-    keras_2: bool = False  # the layers come from Keras 2 (tf_keras...), where our helpers cannot go
+    keras_2: bool = False  # the layers come from Keras 2 (tf_keras...): no Keras 3 helpers there
+    # The Keras module the producer was imported from ("tf_keras", "tensorflow.keras", "keras"),
+    # which Keras 2 helpers are written against; "" when the analysis cannot tell.
+    keras_module: str = ""
     # The run's target when it is Keras 2, described: "Keras 2.15 (requirements.txt: ...)".
     keras_2_target: str = ""
     # The consumer reads the mask it is given though it does not pass it on (RNNs in Keras 3.16+).

@@ -246,6 +246,7 @@ class Graph:
             targets=self._targets(trace.producer, pending, converts),
             keras_2=trace.producer.keras_2
             or (pending.consumer is not None and pending.consumer.keras_2),
+            keras_module=trace.producer.keras_module,
             consumer_uses_mask=pending.consumer is not None
             and uses_but_drops_mask(pending.consumer),
             detail=detail,

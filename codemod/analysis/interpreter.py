@@ -479,6 +479,7 @@ class Interpreter:
         if resolved.kind is Kind.LAYER:
             layer = self.construct_keras_layer(resolved.name, args, kwargs, expr)
             layer.keras_2 = names.is_keras_2_path(func.path)
+            layer.keras_module = names.keras_module(func.path)
             return layer
         if resolved.kind is Kind.HELPER:
             return self.construct_helper(resolved.name, args, kwargs, expr)

@@ -49,6 +49,25 @@ def is_keras_2_path(path: str) -> bool:
     )
 
 
+# The public module each Keras root's API is imported from, where the root is not one itself.
+_PUBLIC_KERAS = {
+    "tf_keras.src": "tf_keras",
+    "keras.src": "keras",
+    "keras.api": "keras",
+    "keras._tf_keras.keras": "tensorflow.keras",
+}
+
+
+def keras_module(path: str) -> str:
+    """The Keras module an import path belongs to, as code would import it to reach the same
+    Keras: "tf_keras" for tf_keras.src.layers.Masking, "tensorflow.keras" for
+    tensorflow.keras.layers.Masking, "keras" for keras.layers.core.Masking; "" outside Keras."""
+    for root in KERAS_ROOTS:
+        if path == root or path.startswith(root + "."):
+            return _PUBLIC_KERAS.get(root, root)
+    return ""
+
+
 # Modules whose functions take tensors and return tensors without a Keras mask (raw ops).
 RAW_OP_ROOTS = ("tensorflow", "jax", "numpy", "torch", "math")
 

@@ -59,6 +59,7 @@ class Layer(Value):
     user_supports_masking: bool = False
     user_compute_mask: bool = False
     keras_2: bool = False  # imported from a Keras 2 only path (tf_keras...): no Keras 3 helpers
+    keras_module: str = ""  # the Keras module it came from: "tf_keras", "tensorflow.keras"...
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,10 +12,9 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
     if finding.code is Code.MANUAL_REVIEW:
         return "the mask's path cannot be followed statically"
     producer = finding.producer
-    keras_2 = _keras_2_reason(finding, strategy)
     if strategy == "mask-aware":
         if finding.keras_2:
-            return keras_2
+            return _keras_2_reason(finding)
         if not finding.consumer_is_keras and finding.path_blockers[:1] == (finding.consumer.name,):
             return (
                 f"{finding.consumer.name} is not a Keras layer; make it mask-aware by hand "
@@ -41,7 +40,7 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
         if producer.kind not in ("masking", "embedding"):
             return f"lambda rewrites Masking and Embedding producers only, not {producer.name}"
         if finding.keras_2 and (producer.kind == "masking" or finding.mask_used_elsewhere):
-            return keras_2
+            return _keras_2_helpers_problem(finding)  # Keras 2 helpers, written for its module
         return None  # a non-literal mask_value is passed through unchanged as a Lambda argument
     if strategy == "remove":
         if producer.kind != "masking":
@@ -58,10 +57,35 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
     raise ValueError(f"unknown strategy {strategy!r}")
 
 
-def _keras_2_reason(finding: Finding, strategy: str) -> str:
+def _keras_2_reason(finding: Finding) -> str:
+    """Why mask-aware cannot go where Keras 2 runs: its helper layers are Keras 3 code."""
     if finding.keras_2_target:
-        return f"the {strategy} helpers need Keras 3, and the target is {finding.keras_2_target}"
-    return "the helper layers need Keras 3, and this code imports Keras 2 (tf_keras or the like)"
+        return f"the mask-aware helpers need Keras 3, and the target is {finding.keras_2_target}"
+    return (
+        "the mask-aware helpers need Keras 3, and this code imports Keras 2 (tf_keras or the like)"
+    )
+
+
+# TensorFlow's private copy of Keras: no keras.utils.register_keras_serializable to register with.
+_NO_HELPERS_MODULES = ("tensorflow.python.keras",)
+
+
+def _keras_2_helpers_problem(finding: Finding) -> str | None:
+    """Why the Keras 2 lambda helpers (templates/keras2_helpers.py) cannot be written for the
+    module the finding's layers come from, or None when they can."""
+    module = finding.keras_module
+    if module in _NO_HELPERS_MODULES:
+        return (
+            f"{module} is TensorFlow's private copy of Keras, with no "
+            "keras.utils.register_keras_serializable for a helper layer; import Keras as "
+            "tf.keras or tf_keras"
+        )
+    if not module:
+        return (
+            f"cannot tell which Keras module the {finding.producer.name} comes from, to write "
+            "the Keras 2 helper for it"
+        )
+    return None
 
 
 def auto_strategy(finding: Finding) -> str:

@@ -35,6 +35,18 @@ class MaskingToLambda:
 
 
 @dataclass(frozen=True)
+class MaskingToApplyMaskValue:
+    """lambda on Keras 2: `Masking(...)` becomes `ApplyMaskValue(...)`, the very same arguments.
+
+    Keras 2's Lambda saves any Python function as bytecode, which `.keras` files refuse to load
+    with the default safe_mode, so the Keras 2 helper is a registered layer, not a function.
+    """
+
+    target: Span
+    keras: str  # the Keras 2 module the helper is written against: "tf_keras", "tensorflow.keras"
+
+
+@dataclass(frozen=True)
 class DropMaskZero:
     """lambda: `Embedding(..., mask_zero=True)` loses the argument, so no mask is made."""
 
@@ -47,6 +59,7 @@ class EndMaskBefore:
 
     site: Site
     layer: str  # "ApplyMask" (zero masked steps) or "EndMask" (values unchanged)
+    keras: str = ""  # on Keras 2: the module its helper is written against; "" for Keras 3
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,7 @@ Edit = (
     SwapClass
     | UnwrapTimeDistributed
     | MaskingToLambda
+    | MaskingToApplyMaskValue
     | DropMaskZero
     | EndMaskBefore
     | RemoveProducer
@@ -73,6 +87,16 @@ def helpers_used(edit: Edit) -> tuple[str, ...]:
         return (edit.helper,)
     if isinstance(edit, MaskingToLambda):
         return ("apply_mask", "apply_mask_output_shape")
+    if isinstance(edit, MaskingToApplyMaskValue):
+        return ("ApplyMaskValue",)
     if isinstance(edit, EndMaskBefore):
         return (edit.layer,)
     return ()
+
+
+def helpers_keras_2(edit: Edit) -> str:
+    """The Keras 2 module the edit's helpers are written against ("tf_keras"...): they come from
+    the Keras 2 template; "" when they come from the Keras 3 one (or there are none)."""
+    if isinstance(edit, (MaskingToApplyMaskValue, EndMaskBefore)):
+        return edit.keras
+    return ""

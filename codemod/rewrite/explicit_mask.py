@@ -5,13 +5,23 @@ where it was destroyed. Masking becomes `Lambda(apply_mask, ...)` (masked steps 
 Masking made them); Embedding loses `mask_zero=True`. When another branch uses the producer's
 mask, the producer stays and the mask is ended just before the destroying layer instead:
 `ApplyMask()` after Masking (values already zero there), `EndMask()` after an Embedding.
+
+On Keras 2 (a Keras 2 target, or tf_keras-style imports) the helpers come from the Keras 2
+template, written against the module the layers come from, and Masking becomes the registered
+layer `ApplyMaskValue(...)` with the same arguments: Keras 2's Lambda would save `apply_mask` as
+bytecode, which `.keras` files refuse to load with the default safe_mode.
 """
 
 from __future__ import annotations
 
 from codemod.analysis.findings import Finding
 from codemod.rewrite.choose import not_applicable
-from codemod.rewrite.edits import DropMaskZero, EndMaskBefore, MaskingToLambda
+from codemod.rewrite.edits import (
+    DropMaskZero,
+    EndMaskBefore,
+    MaskingToApplyMaskValue,
+    MaskingToLambda,
+)
 from codemod.rewrite.outcome import NotApplicable, Rewrite
 from codemod.rewrite.syntax import SourceIndex
 
@@ -22,6 +32,7 @@ def rewrite(finding: Finding, index: SourceIndex, keep_producer: bool) -> Rewrit
         return NotApplicable(reason)
     assert finding.targets is not None
     producer = finding.producer
+    keras_2 = finding.keras_module if finding.keras_2 else ""
     if keep_producer:
         layer = "ApplyMask" if producer.kind == "masking" else "EndMask"
         edits = []
@@ -29,8 +40,13 @@ def rewrite(finding: Finding, index: SourceIndex, keep_producer: bool) -> Rewrit
             problem = _insertion_problem(index, site)
             if problem is not None:
                 return NotApplicable(problem)
-            edits.append(EndMaskBefore(site, layer))
+            edits.append(EndMaskBefore(site, layer, keras_2))
         return Rewrite(tuple(edits), f"{layer}() before {finding.consumer.name}")
+    if producer.kind == "masking" and keras_2:
+        return Rewrite(
+            (MaskingToApplyMaskValue(finding.targets.producer, keras_2),),
+            "Masking -> ApplyMaskValue",
+        )
     if producer.kind == "masking":
         return Rewrite(
             (MaskingToLambda(finding.targets.producer),), "Masking -> Lambda(apply_mask)"

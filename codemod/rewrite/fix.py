@@ -22,8 +22,8 @@ from codemod.analysis import (
 )
 from codemod.analysis.findings import Code, Finding
 from codemod.rewrite import imports
-from codemod.rewrite.edits import Edit, MaskingToLambda, helpers_used
-from codemod.rewrite.helper_source import HELPER_IMPORTS, helper_source
+from codemod.rewrite.edits import Edit, MaskingToLambda, helpers_keras_2, helpers_used
+from codemod.rewrite.helper_source import HELPER_IMPORTS, helper_source, keras_2_helper_source
 from codemod.rewrite.plan import Change, plan
 from codemod.rewrite.syntax import SourceIndex
 from codemod.rewrite.transform import EditError, apply_edits
@@ -146,8 +146,29 @@ def _add_helpers(
     module: cst.Module, edits: list[Edit], helpers_module: str | None, anchor: str | None = None
 ) -> tuple[cst.Module, str]:
     """The module importing or marking the place of the helpers it now uses, and the text of the
-    definitions to put in (empty when none are needed here)."""
-    names = {name for edit in edits for name in helpers_used(edit)}
+    definitions to put in (empty when none are needed here).
+
+    Helpers for Keras 2 code are always written into the file, against the Keras module its
+    layers come from: the --helpers-module holds the Keras 3 helpers.
+    """
+    wanted: dict[str, set[str]] = {}
+    for edit in edits:
+        for name in helpers_used(edit):
+            wanted.setdefault(helpers_keras_2(edit), set()).add(name)
+    if len(wanted) > 1:
+        kinds = " and ".join(sorted(k or "Keras 3" for k in wanted))
+        raise FixError(f"the rewrite needs helpers for {kinds} in one file; fix it by hand")
+    keras_2, names = next(iter(wanted.items()), ("", set()))
+    if keras_2:
+        missing = sorted(name for name in names if not imports.binds(module, name))
+        if not missing:
+            return module, ""
+        try:
+            module, keras = imports.module_reference(module, keras_2)
+        except ValueError as error:
+            raise FixError(f"{error}, which the Keras 2 helpers need") from None
+        helpers = keras_2_helper_source(missing, keras)
+        return imports.insert_helpers(module, missing, anchor), helpers
     if helpers_module is not None:
         return imports.add_from_import(module, helpers_module, names), ""
     missing = sorted(name for name in names if not imports.binds(module, name))

@@ -3,6 +3,8 @@
 The template `templates/keras_helpers.py` is a real module (tested with Keras), but the codemod
 never imports it: it reads its text, so no Keras is needed to rewrite code. A rewrite asks for
 the helpers it uses by name and gets them back with every helper they call, in template order.
+Code written for Keras 2 gets its helpers from `templates/keras2_helpers.py` the same way, with
+every `keras` name replaced by the way the file refers to its Keras 2 module.
 """
 
 from __future__ import annotations
@@ -19,8 +21,14 @@ HELPER_IMPORTS: tuple[str, ...] = ("keras",)
 HELPER_HEADER = "# Mask-aware helpers added by keras-mask-codemod: keep them with this model code."
 """First line of every emitted block (saved .keras models need these helpers to load)."""
 
+KERAS_2_HELPER_HEADER = (
+    "# Keras 2 helpers added by keras-mask-codemod: keep them with this model code."
+)
+"""First line of every block emitted for Keras 2 code."""
+
 _TEMPLATE_PACKAGE = "codemod.rewrite.templates"
 _TEMPLATE_FILE = "keras_helpers.py"
+_KERAS_2_TEMPLATE_FILE = "keras2_helpers.py"
 
 # Other names Keras 3 exports for the classes the helpers wrap (`keras.layers.X is keras.layers.Y`).
 _KERAS_ALIASES: dict[str, str] = {
@@ -55,6 +63,8 @@ class _Definition:
     source: str
     uses: frozenset[str]
     keras_base: str | None
+    # Where the name `keras` is read, as (line, column) in `source`, last first.
+    keras_names: tuple[tuple[int, int], ...] = ()
 
 
 def _keras_layer_base(node: ast.ClassDef) -> str | None:
@@ -72,9 +82,9 @@ def _keras_layer_base(node: ast.ClassDef) -> str | None:
 
 
 @functools.cache
-def _template() -> tuple[_Definition, ...]:
-    """Parse the template once; every top-level def/class is a helper definition."""
-    text = resources.files(_TEMPLATE_PACKAGE).joinpath(_TEMPLATE_FILE).read_text("utf-8")
+def _template(file: str = _TEMPLATE_FILE) -> tuple[_Definition, ...]:
+    """Parse a template once; every top-level def/class is a helper definition."""
+    text = resources.files(_TEMPLATE_PACKAGE).joinpath(file).read_text("utf-8")
     module = ast.parse(text)
     lines = text.splitlines()
     definitions = []
@@ -87,7 +97,14 @@ def _template() -> tuple[_Definition, ...]:
             node.name
         }
         keras_base = _keras_layer_base(node) if isinstance(node, ast.ClassDef) else None
-        definitions.append(_Definition(node.name, source, uses, keras_base))
+        keras_names = sorted(
+            (child.lineno - first_line, child.col_offset)
+            for child in ast.walk(node)
+            if isinstance(child, ast.Name) and child.id == "keras"
+        )
+        definitions.append(
+            _Definition(node.name, source, uses, keras_base, tuple(reversed(keras_names)))
+        )
     return tuple(definitions)
 
 
@@ -95,9 +112,15 @@ HELPER_NAMES: frozenset[str] = frozenset(definition.name for definition in _temp
 """Every top-level definition of the template, private helper functions included."""
 
 
-def _with_dependencies(names: Iterable[str]) -> set[str]:
+KERAS_2_HELPER_NAMES: frozenset[str] = frozenset(
+    definition.name for definition in _template(_KERAS_2_TEMPLATE_FILE)
+)
+"""Every top-level definition of the Keras 2 template."""
+
+
+def _with_dependencies(names: Iterable[str], file: str = _TEMPLATE_FILE) -> set[str]:
     """The requested names plus every template definition they use, directly or not."""
-    definitions = {definition.name: definition for definition in _template()}
+    definitions = {definition.name: definition for definition in _template(file)}
     wanted: set[str] = set()
     pending = list(names)
     while pending:
@@ -124,6 +147,28 @@ def helper_source(names: Iterable[str]) -> str:
         return ""
     chosen = [d.source for d in _template() if d.name in wanted]
     return HELPER_HEADER + "\n" + "\n\n\n".join(chosen) + "\n"
+
+
+def keras_2_helper_source(names: Iterable[str], keras: str) -> str:
+    """`helper_source` for code written for Keras 2, from the Keras 2 template.
+
+    `keras` is how the file refers to its Keras 2 module (`tf_keras`, `tf.keras`, `keras`): it
+    replaces every `keras` name the definitions read, so the helpers use the very Keras the
+    model's layers come from. The file must bind it (see `imports.module_reference`).
+    """
+    wanted = _with_dependencies(names, _KERAS_2_TEMPLATE_FILE)
+    if not wanted:
+        return ""
+    chosen = [_with_keras(d, keras) for d in _template(_KERAS_2_TEMPLATE_FILE) if d.name in wanted]
+    return KERAS_2_HELPER_HEADER + "\n" + "\n\n\n".join(chosen) + "\n"
+
+
+def _with_keras(definition: _Definition, keras: str) -> str:
+    lines = definition.source.split("\n")
+    for line, column in definition.keras_names:  # last first: earlier columns stay valid
+        text = lines[line]
+        lines[line] = text[:column] + keras + text[column + len("keras") :]
+    return "\n".join(lines)
 
 
 @functools.cache

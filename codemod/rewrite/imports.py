@@ -3,6 +3,8 @@
 Names are added to an existing `from ... import` when one fits, `import keras` is added only
 when nothing binds `keras`, helper definitions go once after the imports, and an import whose
 last use the rewrite removed goes too (only those: other unused imports are the user's business).
+Keras 2 helpers name the Keras module the file binds already (`tf_keras`, `tf.keras`...), or one
+import is added for it (`module_reference`).
 """
 
 from __future__ import annotations
@@ -43,9 +45,70 @@ def ensure_import(module: cst.Module, name: str) -> cst.Module:
     """Add `import name` unless a top-level statement binds `name` already."""
     if binds(module, name):
         return module
-    body = list(module.body)
-    position = _import_position(body, name)
     statement = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name(name))])])
+    return _insert_import(module, statement, name)
+
+
+def module_reference(module: cst.Module, dotted: str) -> tuple[cst.Module, str]:
+    """How top-level code can name the module `dotted` ("tf_keras", "tensorflow.keras"): through
+    a name an import binds already (`tf_keras`, `tf.keras`, `keras`), else through an import
+    added for it (`import tf_keras`, `from tensorflow import keras`), never rebinding a name the
+    file uses. Returns the module and the expression; ValueError when every name is taken."""
+    reachable = [
+        name + dotted[len(path) :]
+        for name, path in _imported_modules(module).items()
+        if dotted == path or dotted.startswith(path + ".")
+    ]
+    if reachable:
+        return module, min(reachable, key=lambda text: (text.count("."), len(text), text))
+    taken = _top_level_bindings(module)
+    parent, _, last = dotted.rpartition(".")
+    root = dotted.split(".")[0]
+    if last not in taken:
+        text = f"from {parent} import {last}" if parent else f"import {last}"
+        reference = last
+    elif parent and root not in taken:
+        text, reference = f"import {dotted}", dotted
+    else:
+        raise ValueError(f"cannot import {dotted}: the name {last!r} is taken")
+    return _insert_import(module, cst.parse_statement(text + "\n"), root), reference
+
+
+def _imported_modules(module: cst.Module) -> dict[str, str]:
+    """Top-level names bound by imports (and by nothing else), with the dotted path each names."""
+    paths: dict[str, str] = {}
+    others: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            others.add(statement.name.value)
+        for line in statement.body.body if isinstance(statement, cst.Try) else [statement]:
+            if not isinstance(line, cst.SimpleStatementLine):
+                continue
+            for small in line.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        dotted = _dotted(alias.name)
+                        named = dotted if alias.asname else dotted.split(".")[0]
+                        paths[_bound_name(alias, True)] = named
+                elif (
+                    isinstance(small, cst.ImportFrom)
+                    and not small.relative
+                    and not isinstance(small.names, cst.ImportStar)
+                ):
+                    for alias in small.names:
+                        path = f"{_module_name(small)}.{_dotted(alias.name)}"
+                        paths[_bound_name(alias, False)] = path
+                elif isinstance(small, cst.Assign):
+                    others |= {
+                        t.target.value for t in small.targets if isinstance(t.target, cst.Name)
+                    }
+    return {name: path for name, path in paths.items() if name not in others}
+
+
+def _insert_import(module: cst.Module, statement: cst.SimpleStatementLine, root: str) -> cst.Module:
+    """Put an import before the first import of `root`'s family, else after the imports."""
+    body = list(module.body)
+    position = _import_position(body, root)
     if position < len(body) and position > _header_end(body):
         statement = statement.with_changes(leading_lines=body[position].leading_lines)
         body[position] = body[position].with_changes(leading_lines=[])

@@ -86,6 +86,10 @@ def _auto(findings: Sequence[Finding], index: SourceIndex) -> tuple[list[Change]
             changes.append(Change(finding, "manual", None, f"no strategy applies: {result.reason}"))
             continue
         reason = result.why or _auto_reason(finding, strategy, _producer(finding) in keep)
+        down = finding.downstream_mask_consumer
+        if finding.keras_2 and down is not None:
+            # auto would have restored the mask for this layer on Keras 3: say why it did not.
+            reason += f"; mask-aware, for the {down.name} at {down.where}, needs Keras 3"
         changes.append(Change(finding, strategy, result.summary, reason))
         edits += result.edits
     return changes, edits

@@ -11,6 +11,7 @@ from codemod.rewrite.edits import (
     DropMaskZero,
     Edit,
     EndMaskBefore,
+    MaskingToApplyMaskValue,
     MaskingToLambda,
     RemoveProducer,
     SwapClass,
@@ -74,6 +75,8 @@ class _Transformer(cst.CSTTransformer):
     def plan(self, index: SourceIndex, edit: Edit) -> None:
         if isinstance(edit, SwapClass):
             self._swap[_call(index, edit.target)] = edit.helper
+        elif isinstance(edit, MaskingToApplyMaskValue):
+            self._swap[_call(index, edit.target)] = "ApplyMaskValue"
         elif isinstance(edit, UnwrapTimeDistributed):
             self._unwrap.add(_call(index, edit.target))
         elif isinstance(edit, MaskingToLambda):
