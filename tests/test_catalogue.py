@@ -93,7 +93,9 @@ def test_every_fact_names_a_keras_layer() -> None:
 @pytest.mark.parametrize("fact", FACTS, ids=[f.name for f in FACTS])
 def test_supports_masking_matches_installed_keras(fact) -> None:
     if not (3, 0) <= INSTALLED < (3, 16):
-        pytest.skip(f"catalogue release 3 holds for Keras 3.0 to 3.15, installed {keras.__version__}")
+        pytest.skip(
+            f"catalogue release 3 holds for Keras 3.0 to 3.15, installed {keras.__version__}"
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         layer = construct(fact.name)

@@ -360,7 +360,9 @@ def output_masks(model: keras.Model, batch: np.ndarray) -> list[np.ndarray | Non
     for output in model.outputs:
         mask = get_keras_mask(output)
         try:
-            masks.append(None if mask is None else predict(keras.Model(model.inputs, mask), batch)[0])
+            masks.append(
+                None if mask is None else predict(keras.Model(model.inputs, mask), batch)[0]
+            )
         except TypeError:
             # Keras 3.4 and 3.5 record a merge layer's output mask with the batch size as None
             # (fixed in 3.6, keras-team/keras 5b1fca14), so a model whose output IS that mask

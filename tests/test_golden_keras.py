@@ -79,6 +79,8 @@ def test_keras_warns_where_check_reports(case: Path) -> None:
         with pytest.raises(ValueError, match=STALE_MASK_FAILURE):
             keras_warnings(case, "build_model")
         return
-    warned = sorted({name for builder in builder_names(case) for name in keras_warnings(case, builder)})
+    warned = sorted(
+        {name for builder in builder_names(case) for name in keras_warnings(case, builder)}
+    )
     reported = sorted({keras_class_name(f.consumer.name) for f in findings})
     assert warned == reported

@@ -25,10 +25,10 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # as tests/conftest.py
 import keras
 import numpy as np
 import pytest
-from tests.keras_compat import get_keras_mask
 
 from codemod.rewrite.helper_source import HELPER_NAMES, helper_for_layer, helper_source
 from codemod.rewrite.templates import keras_helpers as kh
+from tests.keras_compat import get_keras_mask
 
 pytestmark = [
     pytest.mark.keras,
@@ -401,9 +401,12 @@ def test_transposed_conv_output_mask_rule_and_shape(
     rank, padding, stride, output_padding, dilation, kernel
 ) -> None:
     layer_class = kh.MaskedConv1DTranspose if rank == 1 else kh.MaskedConv2DTranspose
-    arguments = dict(
-        strides=stride, padding=padding, output_padding=output_padding, dilation_rate=dilation
-    )
+    arguments = {
+        "strides": stride,
+        "padding": padding,
+        "output_padding": output_padding,
+        "dilation_rate": dilation,
+    }
     shape = (2, 6, 3) if rank == 1 else (2, 5, 4, 3)
     skip_where_keras_itself_fails(lambda: layer_class.__mro__[1](2, kernel, **arguments), shape)
     layer = layer_class(2, kernel, **arguments)
