@@ -1,0 +1,645 @@
+"""Every example we show users is true in real Keras, under the backend KERAS_BACKEND names.
+
+The suite runs this module once under TensorFlow (how most users run Keras) and once under jax.
+The examples are:
+
+- `keras-mask-codemod explain`: each rule's `before` and `after` layer lines
+  (codemod/explain.py `EXPLANATIONS`; `after` is what `fix --strategy auto` writes);
+- the README's python blocks under "Before and after", and the `mask-aware`, `lambda` and
+  `remove` before/after blocks under "Strategies and what they guarantee".
+
+Each example is made into a complete model file, in the import spelling users write (mostly
+TensorFlow's `from tensorflow import keras` / `from tensorflow.keras import layers`, some
+`import keras`). The real command line, `python -m codemod fix FILE`, rewrites a copy of it, and
+the part of the result after the `SENTINEL` line must be the example's "after" (with its
+wrapping), line for line, up to indentation. Then both files are executed as written, with their
+own imports, and their models built, run, saved and loaded:
+
+- the original warns that a layer "does not support masking" (KMC301 instead: see
+  `STALE_MASK_FAILURES`), the fixed one does not warn while it is built and predicts on a
+  batch with masked steps;
+- the fixed model keeps the promise of the strategy fix names in the line it prints: lambda and
+  remove give the original's outputs with the original's weights; mask-aware gives, on a
+  right-padded batch, what the same weights give on the unpadded prefix (final outputs, and
+  sequence outputs at the prefix's steps, whose output mask marks exactly those steps valid);
+- the fixed model saves to `.keras` and loads back with the default safe_mode, giving the same
+  outputs and output mask (the fixed file is executed again first, as a user imports it, so its helpers and its
+  registered functions are known).
+
+These files are our own, so running them here is fine; the tool never runs code it rewrites.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+import re
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import numpy as np
+import pytest
+
+from codemod.analysis.findings import Code
+from codemod.explain import EXPLANATIONS
+
+keras = pytest.importorskip("keras")
+from tests.keras_compat import get_keras_mask
+
+pytestmark = [
+    pytest.mark.keras,
+    # Keras's own get_weights/set_weights on jax arrays, not the code under test.
+    pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept:DeprecationWarning"),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+MASK_WARNING = "does not support masking"
+# KMC301 (Masking -> TimeDistributed(Conv2D) -> TimeDistributed(Flatten) -> LSTM): Keras 3.15
+# does not warn and builds the model; TimeDistributed passes the per-pixel mask (batch, 4, 6, 6)
+# on unchanged and the LSTM fails on it in predict, a ValueError worded by the backend:
+# TensorFlow "Dimensions must be equal, but are 6 and 3 ...", jax "Incompatible shapes for
+# broadcasting: shapes=[(3, 6, 1), (3, 8), (3, 8)]".
+STALE_MASK_FAILURES = ("Incompatible shapes", "Dimensions must be equal")
+REWRITE_LINE = re.compile(r"^\S+\.py:\d+: (mask-aware|lambda|remove): ", re.MULTILINE)
+TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
+# Different lengths: XLA may sum in another order.
+INVARIANCE_TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
+
+# Everything from this line on must be the example's "after" once fix has run (fix puts its
+# helper definitions after the imports, above it).
+SENTINEL = "# --- the example ---"
+
+TF_IMPORTS = "from tensorflow import keras\nfrom tensorflow.keras import layers\n"
+KERAS_IMPORTS = "import keras\nfrom keras import layers\n"
+# KMC103's `layers.Lambda(scale, mask=keep_mask)` needs the two functions; registered by name, as a
+# user who saves such a model must.
+SCALE_AND_KEEP_MASK = '''
+
+@keras.utils.register_keras_serializable()
+def scale(x):
+    return x * 2.0
+
+
+@keras.utils.register_keras_serializable()
+def keep_mask(inputs, mask=None):
+    """A step is valid unless all its features are 0."""
+    return keras.ops.any(keras.ops.not_equal(inputs, 0.0), axis=-1)
+'''
+
+
+@dataclass(frozen=True)
+class Example:
+    """One before/after pair as a complete file: `before` is the file the test writes; fix must
+    turn everything from SENTINEL on into `expected_tail`."""
+
+    id: str
+    before: str
+    expected_tail: str
+    strategy: str | None = None  # None: fix's default (auto)
+    stale_mask: bool = False  # KMC301: Keras fails (or stays silent) instead of warning
+    lambda_mask: bool = False  # KMC103: a Lambda(..., mask=function) stays in the fixed model
+
+
+def sequential_file(imports: str, input_layer: str, layer_lines: list[str]) -> str:
+    """A module-level Sequential: the example's layer lines after an Input."""
+    body = "\n".join(f"    {line}" for line in [f"{input_layer},", *layer_lines])
+    return f"{imports}\n{SENTINEL}\nmodel = keras.Sequential([\n{body}\n])\n"
+
+
+# --------------------------------------------------------------------------------------------
+# The explain examples: `before` lines inside a Sequential, after an Input that fits them
+
+
+EXPLAIN_WRAPPING = {
+    Code.MASKING_TO_CONV: (TF_IMPORTS, "keras.Input((12, 4))"),
+    Code.EMBEDDING_TO_CONV: (KERAS_IMPORTS, 'keras.Input((20,), dtype="int32")'),
+    Code.OTHER_PRODUCER_TO_CONV: (TF_IMPORTS + SCALE_AND_KEEP_MASK, "keras.Input((12, 4))"),
+    Code.TO_OTHER_DESTROYER: (KERAS_IMPORTS, "keras.Input((12, 4))"),
+    # video: frames of 6x6 pixels, 3 channels
+    Code.TIME_DISTRIBUTED: (TF_IMPORTS, "keras.Input((4, 6, 6, 3))"),
+}
+NOT_RUNNABLE = {
+    Code.MANUAL_REVIEW: "KMC900 has nothing to run: its example's mask_zero is a variable "
+    "(use_mask) and fix leaves it as it is, by design",
+}
+
+
+def explain_example(code: Code) -> Example:
+    item = EXPLANATIONS[code]
+    imports, input_layer = EXPLAIN_WRAPPING[code]
+    before = sequential_file(imports, input_layer, item.before.splitlines())
+    after = sequential_file(imports, input_layer, item.after.splitlines())
+    return Example(
+        f"explain-{code.value}",
+        before,
+        tail(after),
+        stale_mask=code is Code.TIME_DISTRIBUTED,
+        lambda_mask=code is Code.OTHER_PRODUCER_TO_CONV,
+    )
+
+
+def test_every_explain_example_is_covered() -> None:
+    assert set(EXPLAIN_WRAPPING) | set(NOT_RUNNABLE) == set(EXPLANATIONS)
+
+
+@pytest.mark.parametrize("code", list(NOT_RUNNABLE), ids=lambda c: c.value)
+def test_explain_example_without_a_model(code: Code) -> None:
+    pytest.skip(NOT_RUNNABLE[code])
+
+
+# --------------------------------------------------------------------------------------------
+# The README examples
+
+
+def section(title: str) -> str:
+    """The README text under `title` (a whole heading line), up to the next `## ` heading."""
+    return README.split(f"\n{title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def python_blocks(text: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)\n```", text, re.DOTALL)
+
+
+def strategy_block(strategy: str) -> str:
+    text = section("### Strategies and what they guarantee")
+    pattern = rf"`{re.escape(strategy)}`, before and after:\n\n```python\n(.*?)\n```"
+    match = re.search(pattern, text, re.DOTALL)
+    assert match, f"README: no `{strategy}` before/after block"
+    return match.group(1)
+
+
+@dataclass
+class Row:
+    """One row of a two-column README block, `before  ->  after`. `after` is None for a line
+    without an arrow; an indented line without an arrow continues the after column above it."""
+
+    before: str
+    after: list[str] | None
+
+
+def two_columns(block: str) -> list[Row]:
+    rows: list[Row] = []
+    for line in block.splitlines():
+        parts = re.split(r"\s+->\s+", line, maxsplit=1)
+        if len(parts) == 2:
+            rows.append(Row(parts[0].rstrip(), [parts[1].rstrip()]))
+        elif line[:1].isspace():
+            assert rows and rows[-1].after is not None, f"README: stray line {line!r}"
+            rows[-1].after.append(line.rstrip())
+        else:
+            rows.append(Row(line.rstrip(), None))
+    return rows
+
+
+def functional_file(imports: str, fragment: list[str]) -> str:
+    """A README fragment of `x = ...(x)` lines reading `inp`: an Input before it, a Model after."""
+    lines = "\n".join(fragment)
+    return (
+        f"{imports}\ninp = keras.Input((12, 6))\n{SENTINEL}\n{lines}\nmodel = keras.Model(inp, x)\n"
+    )
+
+
+def readme_examples() -> list[Example]:
+    examples = []
+
+    # "Before and after": a whole Sequential; only the imports are added.
+    before_block, after_block = python_blocks(section("## Before and after"))
+    examples.append(
+        Example(
+            "readme-before-and-after",
+            f"{TF_IMPORTS}\n{SENTINEL}\n{before_block}\n",
+            f"{SENTINEL}\n{after_block}\n",
+        )
+    )
+
+    # `mask-aware`: one functional chain; a line without an arrow is the same before and after.
+    rows = two_columns(strategy_block("mask-aware"))
+    examples.append(
+        Example(
+            "readme-mask-aware",
+            functional_file(TF_IMPORTS, [row.before for row in rows]),
+            tail(
+                functional_file(
+                    TF_IMPORTS, [line for row in rows for line in (row.after or [row.before])]
+                )
+            ),
+            strategy="mask-aware",
+        )
+    )
+
+    # `lambda`: each arrow row is a producer of its own, shown as a Sequential list element (so a
+    # comma follows it) with the convolution it feeds after it (a Conv1D, as in the README's
+    # other examples); Embedding gets token input.
+    for row in two_columns(strategy_block("lambda")):
+        assert row.after is not None, f"README lambda block: a row without an arrow: {row}"
+        tokens = "Embedding(" in row.before
+        input_layer = 'keras.Input((12,), dtype="int32")' if tokens else "keras.Input((12, 6))"
+        name = "embedding" if tokens else "masking"
+        after_lines = [*row.after[:-1], row.after[-1] + ","]
+        examples.append(
+            Example(
+                f"readme-lambda-{name}",
+                sequential_file(
+                    TF_IMPORTS, input_layer, [row.before + ",", "layers.Conv1D(8, 3),"]
+                ),
+                tail(
+                    sequential_file(TF_IMPORTS, input_layer, [*after_lines, "layers.Conv1D(8, 3),"])
+                ),
+                strategy="lambda",
+            )
+        )
+
+    # `remove`: read as a block, the after column replacing the whole before column (the
+    # Masking line is deleted and the Conv1D line takes its input). Unlike the mask-aware block,
+    # its line without an arrow (`x = layers.Conv1D(8, 3)(x)`) is NOT kept unchanged.
+    rows = two_columns(strategy_block("remove"))
+    examples.append(
+        Example(
+            "readme-remove",
+            functional_file(KERAS_IMPORTS, [row.before for row in rows]),
+            tail(
+                functional_file(KERAS_IMPORTS, [line for row in rows for line in row.after or []])
+            ),
+            strategy="remove",
+        )
+    )
+    return examples
+
+
+def tail(source: str) -> str:
+    return SENTINEL + source.split(SENTINEL, 1)[1]
+
+
+EXAMPLES = [explain_example(code) for code in EXPLAIN_WRAPPING] + readme_examples()
+IDS = [example.id for example in EXAMPLES]
+
+
+def test_the_readme_examples_are_all_found() -> None:
+    ids = [example.id for example in EXAMPLES if example.id.startswith("readme-")]
+    assert ids == [
+        "readme-before-and-after",
+        "readme-mask-aware",
+        "readme-lambda-masking",
+        "readme-lambda-embedding",
+        "readme-remove",
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Running fix, and the models (cached: each file is fixed, executed and run once per backend)
+
+
+_module_numbers = itertools.count()
+
+
+def load_module(path: Path) -> ModuleType:
+    """Execute a file as a fresh module, with its own imports (registering its helpers)."""
+    stem = re.sub(r"\W", "_", path.stem)
+    name = f"example_{stem}_{next(_module_numbers)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class Fixed:
+    original_path: Path
+    fixed_path: Path
+    printed: str  # what fix printed on stdout
+    kinds: set[str]  # the strategies fix says it applied
+
+
+@dataclass
+class Run:
+    """A file executed, its model (built at module level) run once on a masked batch."""
+
+    model: keras.Model | None
+    warnings: list[str]
+    error: str | None = None
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("examples")
+
+
+_FIXED: dict[str, Fixed] = {}
+_RUNS: dict[tuple[str, str], Run] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_keras_registry() -> Iterator[None]:
+    """Every fixed file registers its own copy of the helpers (and KMC103's functions); when
+    this module ends, give other test modules back the registry they expect, and free models."""
+    registry = keras.saving.get_custom_objects()  # the live global dictionary
+    saved = dict(registry)
+    yield
+    registry.clear()
+    registry.update(saved)
+    _FIXED.clear()
+    _RUNS.clear()
+
+
+def fixed(example: Example, workdir: Path) -> Fixed:
+    """Write the example's file and a copy, and run the real command line on the copy."""
+    if example.id not in _FIXED:
+        stem = re.sub(r"\W", "_", example.id)
+        original_path = workdir / f"{stem}.py"
+        fixed_path = workdir / f"{stem}_fixed.py"
+        original_path.write_text(example.before)
+        fixed_path.write_text(example.before)
+        strategy = ["--strategy", example.strategy] if example.strategy else []
+        result = subprocess.run(
+            [sys.executable, "-m", "codemod", "fix", *strategy, fixed_path.name],
+            check=False,
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        kinds = set(REWRITE_LINE.findall(result.stdout))
+        assert kinds, f"fix rewrote nothing:\n{result.stdout}{result.stderr}"
+        assert example.strategy is None or kinds == {example.strategy}, result.stdout
+        _FIXED[example.id] = Fixed(original_path, fixed_path, result.stdout, kinds)
+    return _FIXED[example.id]
+
+
+def input_of(model: keras.Model) -> tuple[tuple[int, ...], bool]:
+    """The shape of one sample, and whether the model takes tokens."""
+    tensor = model.inputs[0]
+    return tuple(tensor.shape[1:]), "int" in str(tensor.dtype)
+
+
+def padding_value(model: keras.Model) -> float:
+    """What marks a padded step: the Masking layer's mask_value, else 0 (token 0 for
+    Embedding(mask_zero=True); all-zero steps for KMC103's keep_mask)."""
+    values = {float(layer.mask_value) for layer in model.layers if hasattr(layer, "mask_value")}
+    assert len(values) <= 1, values
+    return values.pop() if values else 0.0
+
+
+def vocabulary(model: keras.Model) -> int:
+    return min(
+        (layer.input_dim for layer in model.layers if isinstance(layer, keras.layers.Embedding)),
+        default=10,
+    )
+
+
+def masked_batch(shape: tuple[int, ...], tokens: bool, pad: float, vocab: int, seed: int):
+    """Three samples: the last third of the steps padded; the last step padded; no padding.
+    A padded step has all its values equal to the padding value (token 0 for tokens); steps
+    are the first axis after the batch (frames, for video)."""
+    rng = np.random.default_rng(seed)
+    steps = shape[0]
+    if tokens:
+        batch = rng.integers(1, vocab, size=(3, *shape)).astype("int32")
+    else:
+        batch = rng.normal(size=(3, *shape)).astype("float32")
+    batch[0, steps - max(1, steps // 3) :] = pad
+    batch[1, -1] = pad
+    return batch
+
+
+def valid_batch(shape: tuple[int, ...], tokens: bool, vocab: int, seed: int) -> np.ndarray:
+    """Three samples without padding."""
+    rng = np.random.default_rng(seed)
+    if tokens:
+        return rng.integers(1, vocab, size=(3, *shape)).astype("int32")
+    return rng.normal(size=(3, *shape)).astype("float32")
+
+
+def batch_for(original: keras.Model, seed: int) -> np.ndarray:
+    shape, tokens = input_of(original)
+    return masked_batch(shape, tokens, padding_value(original), vocabulary(original), seed)
+
+
+def run_file(path: Path, batch_from: keras.Model | None, catch: bool) -> Run:
+    """Execute the file (which builds `model`), then predict once on a masked batch made for
+    `batch_from` (None: the file's own model; for a fixed model, the original, as it may have
+    no Masking left to say what padding is), recording Keras's mask warnings; with `catch`, a
+    ValueError is recorded instead of raised."""
+    model = None
+    error = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = load_module(path).model
+            model.predict(batch_for(batch_from or model, seed=0), verbose=0)
+        except ValueError as exc:
+            if not catch:
+                raise
+            error = str(exc)
+    messages = [str(w.message) for w in caught if MASK_WARNING in str(w.message)]
+    return Run(model, messages, error)
+
+
+def original_run(example: Example, workdir: Path) -> Run:
+    key = (example.id, "original")
+    if key not in _RUNS:
+        _RUNS[key] = run_file(fixed(example, workdir).original_path, None, catch=True)
+    return _RUNS[key]
+
+
+def reference_model(example: Example, workdir: Path) -> keras.Model:
+    """The original model (built even where predict fails): its input and padding value."""
+    model = original_run(example, workdir).model
+    assert model is not None, "the original file should build its model"
+    return model
+
+
+def fixed_run(example: Example, workdir: Path) -> Run:
+    key = (example.id, "fixed")
+    if key not in _RUNS:
+        path = fixed(example, workdir).fixed_path
+        _RUNS[key] = run_file(path, reference_model(example, workdir), catch=False)
+    return _RUNS[key]
+
+
+def predict(model: keras.Model, data: np.ndarray) -> np.ndarray:
+    return np.asarray(model.predict(data, verbose=0))
+
+
+def output_mask(model: keras.Model, data: np.ndarray) -> np.ndarray | None:
+    """The Keras mask on the model's output for `data` (None when the output carries none)."""
+    mask = get_keras_mask(model.outputs[0])
+    return None if mask is None else predict(keras.Model(model.inputs, mask), data)
+
+
+# --------------------------------------------------------------------------------------------
+# 1. fix writes exactly the "after" we show
+
+
+def normalised(text: str) -> list[str]:
+    """Lines without their indentation (README blocks are fragments, indented as shown)."""
+    return [line.strip() for line in text.strip("\n").splitlines()]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
+def test_fix_writes_the_after_shown(example: Example, workdir: Path) -> None:
+    result = fixed(example, workdir).fixed_path.read_text()
+    assert SENTINEL in result, result
+    assert normalised(tail(result)) == normalised(example.expected_tail), fixed(
+        example, workdir
+    ).printed
+
+
+# --------------------------------------------------------------------------------------------
+# 2. The original warns (KMC301: fails on the stale mask); the fixed model does not warn
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
+def test_original_warns_and_fixed_model_does_not(example: Example, workdir: Path) -> None:
+    original = original_run(example, workdir)
+    if example.stale_mask:
+        # Keras 3.15 never warns here; the model builds and the LSTM fails in predict on the
+        # per-pixel mask, under both backends.
+        assert original.warnings == []
+        assert original.model is not None, original.error
+        assert original.error is not None, "the stale mask should make predict fail"
+        assert any(text in original.error for text in STALE_MASK_FAILURES), original.error
+    else:
+        assert original.error is None, original.error
+        assert original.warnings, "the original should warn that a layer destroys a mask"
+
+    run = fixed_run(example, workdir)
+
+    assert run.warnings == []
+    output = predict(run.model, batch_for(reference_model(example, workdir), seed=1))
+    assert np.isfinite(output).all()
+
+
+# --------------------------------------------------------------------------------------------
+# 3. The fixed model keeps the promise of the strategy fix applied
+
+
+def with_free_length(model: keras.Model) -> keras.Model:
+    """The same layers (so the same weights) called in a chain on an Input taking any number of
+    steps. Every example model is a chain; rebuilding from the config instead would lose
+    KMC103's Lambda mask function (see `LAMBDA_MASK_IS_LOST`)."""
+    shape, tokens = input_of(model)
+    x = inputs = keras.Input((None, *shape[1:]), dtype="int32" if tokens else "float32")
+    for layer in model.layers:
+        if not isinstance(layer, keras.layers.InputLayer):
+            x = layer(x)
+    return keras.Model(inputs, x)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
+def test_fixed_model_keeps_its_strategys_promise(example: Example, workdir: Path) -> None:
+    kinds = fixed(example, workdir).kinds
+    model = fixed_run(example, workdir).model
+    reference = reference_model(example, workdir)
+    if "mask-aware" not in kinds:
+        # lambda and remove: with the original's weights, the original's outputs exactly.
+        original = original_run(example, workdir).model
+        model.set_weights(original.get_weights())
+        for seed in (2, 3):
+            batch = batch_for(original, seed)
+            np.testing.assert_allclose(predict(model, batch), predict(original, batch), **TOLERANCE)
+        return
+
+    # mask-aware: a right-padded batch gives what the same weights give on the unpadded prefix.
+    shape, tokens = input_of(reference)
+    pad = padding_value(reference)
+    free = with_free_length(model)
+    assert free.count_params() == model.count_params()
+    steps = shape[0]
+    for length in sorted({steps // 2, steps - 1}):
+        data = valid_batch(shape, tokens, vocabulary(reference), seed=length)
+        padded = data.copy()
+        padded[:, length:] = pad
+        expected = predict(free, data[:, :length])
+        got = predict(model, padded)
+        mask = output_mask(model, padded)
+        if got.ndim >= 3:  # a sequence: its steps that the prefix has, and only those, are valid
+            assert mask is not None and mask.shape == got.shape[:2], "the output lost its mask"
+            valid = expected.shape[1]
+            assert mask[:, :valid].all() and not mask[:, valid:].any(), mask
+            got = got[:, :valid]
+        else:
+            assert mask is None, "a final output should carry no mask"
+        np.testing.assert_allclose(got, expected, **INVARIANCE_TOLERANCE)
+
+
+# --------------------------------------------------------------------------------------------
+# 4. The fixed model saves to .keras and loads back with the default safe_mode
+
+
+def lambda_mask_is_lost() -> bool:
+    """Keras 3.15.1 (and master as of this writing): `Lambda.get_config` serializes a `mask=`
+    function, but `Lambda.from_config` never deserializes it, so the reloaded Lambda's mask is
+    the serialized dict, not the function. Any model holding `Lambda(f, mask=g)` then reloads
+    with a wrong mask, with or without fix; after fix the mask-aware layer that reads it fails
+    (TensorFlow: "Cast string to bool is not supported")."""
+
+    def function(x):
+        return x
+
+    def mask(inputs, mask=None):
+        return None
+
+    config = keras.layers.Lambda(function, mask=mask).get_config()
+    restored = keras.layers.Lambda.from_config(config, custom_objects={"function": function})
+    return not callable(restored.mask)
+
+
+LAMBDA_MASK_IS_LOST = lambda_mask_is_lost()
+
+
+def save_load_cases() -> list:
+    return [
+        pytest.param(
+            example,
+            id=example.id,
+            marks=pytest.mark.xfail(
+                LAMBDA_MASK_IS_LOST,
+                strict=True,
+                reason="Keras bug, not fix's: Lambda.from_config drops mask=, so the reloaded "
+                "Lambda(scale, mask=keep_mask) passes on the string 'function' as its mask "
+                "(TensorFlow: loading fails, 'Cast string to bool is not supported'; jax: the "
+                "reloaded output mask is all True). See lambda_mask_is_lost.",
+            )
+            if example.lambda_mask
+            else (),
+        )
+        for example in EXAMPLES
+    ]
+
+
+@pytest.mark.parametrize("example", save_load_cases())
+def test_fixed_model_saves_and_loads(example: Example, workdir: Path, tmp_path: Path) -> None:
+    model = fixed_run(example, workdir).model
+    batch = batch_for(reference_model(example, workdir), seed=4)
+    expected = predict(model, batch)
+    path = tmp_path / "fixed.keras"
+    model.save(path)
+    # As a user's program imports the fixed module before loading: its helpers are registered.
+    fresh = load_module(fixed(example, workdir).fixed_path)
+
+    loaded = keras.saving.load_model(path)
+
+    assert [type(layer).__name__ for layer in loaded.layers] == [
+        type(layer).__name__ for layer in model.layers
+    ]
+    for layer in loaded.layers:
+        if type(layer).__name__.startswith("Masked"):
+            assert type(layer) is getattr(fresh, type(layer).__name__)
+    np.testing.assert_allclose(predict(loaded, batch), expected, **TOLERANCE)
+    expected_mask = output_mask(model, batch)
+    loaded_mask = output_mask(loaded, batch)
+    if expected_mask is None:
+        assert loaded_mask is None
+    else:
+        np.testing.assert_array_equal(loaded_mask, expected_mask)
