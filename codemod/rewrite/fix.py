@@ -133,8 +133,9 @@ def _bind_lambda(module: cst.Module, index: SourceIndex, edits: list[Edit]) -> c
         if call is None or not isinstance(call.func, cst.Name):
             continue
         module, done = imports.add_to_import_of(module, call.func.value, "Lambda")
-        if not done and not imports.binds(module, "Lambda"):
-            raise FixError(f"cannot tell where {call.func.value} is imported from")
+        if done or imports.binds(module, "Lambda") or imports.star_import_binds(module, "Lambda"):
+            continue
+        raise FixError(f"cannot tell where {call.func.value} is imported from")
     return module
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 _IMPORTS = (cst.Import, cst.ImportFrom)
 
@@ -32,6 +33,26 @@ def names_in(tree: ast.AST) -> Counter[str]:
 def binds(module: cst.Module, name: str) -> bool:
     """Whether a top-level import, def, class or assignment binds `name`."""
     return name in _top_level_bindings(module)
+
+
+def star_import_binds(module: cst.Module, name: str) -> bool:
+    """Whether a top-level `from <Keras module> import *` binds `name` (`from keras.layers
+    import *` binds Lambda as surely as it binds the Masking it replaces)."""
+    from codemod.analysis.names import star_import_path
+    from codemod.catalogue import CATALOGUE
+
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if not (isinstance(small, cst.ImportFrom) and isinstance(small.names, cst.ImportStar)):
+                continue
+            if small.module is None or small.relative:
+                continue
+            dotted = get_full_name_for_node(small.module)
+            if dotted and star_import_path(dotted, name, CATALOGUE.names()) is not None:
+                return True
+    return False
 
 
 def add_to_import_of(module: cst.Module, bound: str, new: str) -> tuple[cst.Module, bool]:
