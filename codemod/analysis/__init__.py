@@ -74,7 +74,7 @@ def analyze(
     graph = Graph(lambda node: _place(node, lines), where=_where(locate))
     try:
         Interpreter(tree, graph, target.catalogue).run()
-        findings = [_with_strategy(_on_target(f, target)) for f in graph.findings()]
+        findings = [_on_target(f, target) for f in graph.findings()]
     except RecursionError:
         raise AnalysisError(NESTING_TOO_DEEP) from None
     return [_in_cells(f, locate) for f in findings] if locate else findings
@@ -191,12 +191,6 @@ def _char_column(lines: list[str], line: int, byte_offset: int) -> int:
     if text.isascii():
         return byte_offset
     return len(text.encode("utf-8", "surrogatepass")[:byte_offset].decode("utf-8", "replace"))
-
-
-def _with_strategy(finding: Finding) -> Finding:
-    from codemod.rewrite.choose import auto_strategy
-
-    return replace(finding, strategy=auto_strategy(finding))
 
 
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))

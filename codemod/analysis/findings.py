@@ -118,7 +118,6 @@ class Finding:
     keras_2_target: str = ""
     # The consumer reads the mask it is given though it does not pass it on (RNNs in Keras 3.16+).
     consumer_uses_mask: bool = False
-    strategy: str = "manual"
     detail: str = ""  # extra words for manual-review findings
 
     @property

@@ -8,6 +8,7 @@ from collections import Counter
 from codemod import __version__
 from codemod.analysis.findings import Finding, Place
 from codemod.engine.check import RunReport
+from codemod.rewrite.choose import auto_strategy
 from codemod.target import KerasTarget
 
 
@@ -37,7 +38,7 @@ def finding_dict(path: str, finding: Finding) -> dict[str, object]:
         "consumer": place(finding.consumer),
         "chain": [place(p) for p in finding.chain],
         "downstream_mask_consumer": place(finding.downstream_mask_consumer),
-        "strategy": finding.strategy,
+        "strategy": auto_strategy(finding),
     }
 
 
