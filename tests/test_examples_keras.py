@@ -31,8 +31,6 @@ These files are our own, so running them here is fine; the tool never runs code 
 
 from __future__ import annotations
 
-import importlib.util
-import itertools
 import os
 import re
 import subprocess
@@ -41,7 +39,6 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
@@ -53,6 +50,7 @@ from codemod.explain import EXPLANATIONS
 
 keras = pytest.importorskip("keras")
 from tests.keras_compat import get_keras_mask
+from tests.run_files import execute_file, keras_registry_restored
 
 pytestmark = [
     pytest.mark.keras,
@@ -299,19 +297,6 @@ def test_the_readme_examples_are_all_found() -> None:
 # Running fix, and the models (cached: each file is fixed, executed and run once per backend)
 
 
-_module_numbers = itertools.count()
-
-
-def load_module(path: Path) -> ModuleType:
-    """Execute a file as a fresh module, with its own imports (registering its helpers)."""
-    stem = re.sub(r"\W", "_", path.stem)
-    name = f"example_{stem}_{next(_module_numbers)}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @dataclass
 class Fixed:
     original_path: Path
@@ -342,11 +327,8 @@ _RUNS: dict[tuple[str, str], Run] = {}
 def restore_keras_registry() -> Iterator[None]:
     """Every fixed file registers its own copy of the helpers (and KMC103's functions); when
     this module ends, give other test modules back the registry they expect, and free models."""
-    registry = keras.saving.get_custom_objects()  # the live global dictionary
-    saved = dict(registry)
-    yield
-    registry.clear()
-    registry.update(saved)
+    with keras_registry_restored():
+        yield
     _FIXED.clear()
     _RUNS.clear()
 
@@ -435,7 +417,7 @@ def run_file(path: Path, batch_from: keras.Model | None, catch: bool) -> Run:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model = load_module(path).model
+            model = execute_file(path).model
             model.predict(batch_for(batch_from or model, seed=0), verbose=0)
         except ValueError as exc:
             if not catch:
@@ -633,7 +615,7 @@ def test_fixed_model_saves_and_loads(example: Example, workdir: Path, tmp_path: 
     path = tmp_path / "fixed.keras"
     model.save(path)
     # As a user's program imports the fixed module before loading: its helpers are registered.
-    fresh = load_module(fixed(example, workdir).fixed_path)
+    fresh = execute_file(fixed(example, workdir).fixed_path)
 
     loaded = keras.saving.load_model(path)
 

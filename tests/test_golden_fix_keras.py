@@ -22,8 +22,6 @@ code it rewrites.
 
 from __future__ import annotations
 
-import importlib.util
-import itertools
 import os
 import re
 import warnings
@@ -42,6 +40,7 @@ from tests.golden import STRATEGIES, builder_names, fix_outputs, runnable_cases
 
 keras = pytest.importorskip("keras")
 from tests.keras_compat import get_keras_mask
+from tests.run_files import execute_file, keras_registry_restored
 
 pytestmark = [
     pytest.mark.keras,
@@ -80,18 +79,6 @@ MASK_AWARE_PAIRS = [p for p in PAIRS if "mask-aware" in rewrite_kinds(*p)]
 
 # --------------------------------------------------------------------------------------------
 # Loading and running golden files
-
-_module_numbers = itertools.count()
-
-
-def load_module(path: Path) -> ModuleType:
-    """Execute a golden file as a fresh module (which also registers its helper classes)."""
-    stem = re.sub(r"\W", "_", f"{path.parent.name}_{path.stem}")
-    spec = importlib.util.spec_from_file_location(f"golden_{stem}_{next(_module_numbers)}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 BUILDS = [(c, s, b) for c, s in PAIRS for b in builder_names(c)]
 EXACT_BUILDS = [(c, s, b) for c, s, b in BUILDS if (c, s) in EXACT_PAIRS]
@@ -163,7 +150,7 @@ def build_and_predict(path: Path, builder: str, padding_value: float | None, cat
     error = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        module = load_module(path)
+        module = execute_file(path)
         spec = module.INPUT_SPEC
         try:
             model = getattr(module, builder)
@@ -230,11 +217,8 @@ def user_classes(module: ModuleType) -> dict[str, type]:
 def restore_keras_registry() -> Iterator[None]:
     """Each golden file registers its own copy of the helpers under the template's names; when
     this module ends, give other test modules back the registry they expect, and free models."""
-    registry = keras.saving.get_custom_objects()  # the live global dictionary
-    saved = dict(registry)
-    yield
-    registry.clear()
-    registry.update(saved)
+    with keras_registry_restored():
+        yield
     for cached in (original_run, migrated_run):
         cached.cache_clear()
 
@@ -522,7 +506,7 @@ def test_migrated_model_saves_and_loads(build: tuple[Path, str, str], tmp_path: 
     path = tmp_path / "migrated.keras"
     run.model.save(path)
     # Executing the file again points the registry at this file's own helpers.
-    fresh = load_module(fix_outputs(case, strategy)[1])
+    fresh = execute_file(fix_outputs(case, strategy)[1])
 
     loaded = keras.saving.load_model(path, custom_objects=user_classes(fresh) or None)
 

@@ -7,7 +7,6 @@ so running them here is fine; the tool itself never imports or runs the code it 
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import warnings
 from pathlib import Path
@@ -19,6 +18,7 @@ from codemod.analysis import analyze
 from codemod.analysis.findings import Code
 from codemod.target import parse_target
 from tests.golden import builder_names, runnable_cases
+from tests.run_files import execute_file
 
 keras = pytest.importorskip("keras")
 pytestmark = pytest.mark.keras
@@ -34,13 +34,6 @@ TARGET = parse_target(INSTALLED, "installed keras", f"keras {keras.__version__}"
 # Keras 3.15 does not warn on p27: the per-pixel mask goes on stale and the LSTM after it fails
 # (jax and TensorFlow word the failure differently).
 STALE_MASK_FAILURE = "Incompatible shapes|Dimensions must be equal"
-
-
-def load(case: Path):
-    spec = importlib.util.spec_from_file_location(f"golden_{case.name}", case / "input.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def sample_batch(spec: dict) -> np.ndarray:
@@ -61,7 +54,7 @@ def keras_warnings(case: Path, builder: str) -> list[str]:
     (a `build_*` function, or a model the file builds at module level) and predicting."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        module = load(case)
+        module = execute_file(case / "input.py")
         model = getattr(module, builder)
         if not isinstance(model, keras.Model):
             model = model()
