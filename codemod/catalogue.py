@@ -46,7 +46,7 @@ class LayerFact:
 
     supports_masking: False means Keras warns "does not support masking" and drops the mask.
     uses_mask: the layer reads the mask (RNNs, attention, GlobalAveragePooling1D, BatchNormalization).
-    downstream_consumer: a layer whose presence after a destroyer shows the author meant the mask to
+    shows_mask_intent: a layer whose presence after a destroyer shows the author meant the mask to
     reach it (the auto strategy then restores the mask). BatchNormalization uses the mask but follows
     nearly every convolution, so it does not count.
     """
@@ -56,7 +56,7 @@ class LayerFact:
     supports_masking: bool
     passes: Passes = Passes.SAME
     uses_mask: bool = False
-    downstream_consumer: bool = False
+    shows_mask_intent: bool = False
     aliases: tuple[str, ...] = ()
 
 
@@ -75,7 +75,7 @@ def _rnn(name: str) -> LayerFact:
         supports_masking=True,
         passes=Passes.IF_RETURN_SEQUENCES,
         uses_mask=True,
-        downstream_consumer=True,
+        shows_mask_intent=True,
     )
 
 
@@ -86,7 +86,7 @@ def _attention(name: str) -> LayerFact:
         supports_masking=True,
         passes=Passes.FIRST_INPUT,
         uses_mask=True,
-        downstream_consumer=True,
+        shows_mask_intent=True,
     )
 
 
@@ -135,7 +135,7 @@ KERAS_3_15: tuple[LayerFact, ...] = (
         supports_masking=True,
         passes=Passes.NONE,
         uses_mask=True,
-        downstream_consumer=True,
+        shows_mask_intent=True,
         aliases=("GlobalAvgPool1D",),
     ),
     # Shape changers.
@@ -178,7 +178,7 @@ KERAS_3_15: tuple[LayerFact, ...] = (
     _passes("UnitNormalization"),
     _passes("Normalization"),
     _passes("Rescaling"),
-    # Mask consumers.
+    # Mask users.
     _rnn("RNN"),
     _rnn("LSTM"),
     _rnn("GRU"),

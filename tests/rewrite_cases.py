@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from codemod.rewrite.fix import fix_text
+from codemod.rewrite.pipeline import fix_text
 
 
 def fixed(source: str, strategy: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from codemod.engine.sources import TEMP_PREFIX
-from codemod.rewrite.fix import fix_text
+from codemod.rewrite.pipeline import fix_text
 from tests.golden import GOLDEN
 
 SOURCE = (GOLDEN / "p18_functional_chain" / "input.py").read_text()

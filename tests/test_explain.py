@@ -11,7 +11,7 @@ from codemod.analysis import analyze
 from codemod.analysis.findings import Code
 from codemod.cli import app
 from codemod.explain import EXPLANATIONS
-from codemod.rewrite.fix import fix_text
+from codemod.rewrite.pipeline import fix_text
 
 HEADER = "from keras import Sequential, layers\n\nmodel = Sequential([\n"
 

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from codemod.analysis import analyze
 from codemod.cli import app
-from codemod.rewrite.fix import fix_text
+from codemod.rewrite.pipeline import fix_text
 from codemod.target import OPTION, KerasTarget, parse_target
 from tests.golden import STRATEGIES, cases, compare, compare_absent, fix_outputs
 

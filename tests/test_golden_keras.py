@@ -83,5 +83,5 @@ def test_keras_warns_where_check_reports(case: Path) -> None:
     warned = sorted(
         {name for builder in builder_names(case) for name in keras_warnings(case, builder)}
     )
-    reported = sorted({keras_class_name(f.consumer.name) for f in findings})
+    reported = sorted({keras_class_name(f.destroyer.name) for f in findings})
     assert warned == reported

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod.rewrite.fix import fix_text
+from codemod.rewrite.pipeline import fix_text
 from tests.golden import STRATEGIES, cases
 
 SOURCES = sorted(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from codemod.rewrite.fix import fix_text
+from codemod.rewrite.pipeline import fix_text
 from tests.golden import GOLDEN
 
 SOURCE = (GOLDEN / "p18_functional_chain" / "input.py").read_text()

@@ -60,7 +60,7 @@ from typer.testing import CliRunner
 from codemod.analysis import NESTING_TOO_DEEP, AnalysisError, analyze
 from codemod.analysis.findings import Code
 from codemod.cli import app
-from codemod.rewrite.fix import FixError, FixResult, fix_text
+from codemod.rewrite.pipeline import FixError, FixResult, fix_text
 from codemod.rewrite.plan import plan
 from codemod.rewrite.syntax import SourceIndex
 from tests.golden import GOLDEN, STRATEGIES

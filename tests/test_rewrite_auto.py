@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from codemod.rewrite.fix import fix_text
+from codemod.rewrite.pipeline import fix_text
 
 CHOICES = {
     "an LSTM after the convolution wants the mask: mask-aware": (

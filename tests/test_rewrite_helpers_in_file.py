@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from codemod.rewrite.fix import fix_text
+from codemod.rewrite.pipeline import fix_text
 from codemod.rewrite.helper_source import HELPER_HEADER
 
 SEQUENTIAL = """\

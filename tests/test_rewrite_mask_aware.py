@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codemod.rewrite.fix import fix_text
+from codemod.rewrite.pipeline import fix_text
 from tests.rewrite_cases import dedent, fixed
 
 REWRITES = {

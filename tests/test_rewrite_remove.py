@@ -199,7 +199,7 @@ def test_remove_rewrites(before: str, after: str) -> None:
 
 @pytest.mark.parametrize(("source", "reason"), NOT_APPLICABLE.values(), ids=NOT_APPLICABLE.keys())
 def test_remove_leaves_the_file_alone_and_says_why(source: str, reason: str) -> None:
-    from codemod.rewrite.fix import fix_text
+    from codemod.rewrite.pipeline import fix_text
 
     result = fix_text(dedent(source), "remove")
     assert result.text == dedent(source)

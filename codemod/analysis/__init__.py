@@ -115,9 +115,9 @@ def _in_cells(finding: Finding, locate: Locate) -> Finding:
         line=line,
         end_line=end_line if end_cell == cell else line,
         producer=place(finding.producer),
-        consumer=place(finding.consumer),
+        destroyer=place(finding.destroyer),
         chain=tuple(place(p) for p in finding.chain),
-        downstream_mask_consumer=place(finding.downstream_mask_consumer),
+        mask_user=place(finding.mask_user),
         downstream_destroyers=tuple(place(p) for p in finding.downstream_destroyers),
     )
 

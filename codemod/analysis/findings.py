@@ -74,8 +74,8 @@ class Targets:
 
     producer: Span  # the call that constructs the mask producer
     producer_sites: tuple[Site, ...]  # every place it is applied
-    consumer: Span | None  # the call that constructs the layer destroying the mask
-    consumer_sites: tuple[Site, ...]  # the applications of it that receive this mask
+    destroyer: Span | None  # the call that constructs the layer destroying the mask
+    destroyer_sites: tuple[Site, ...]  # the applications of it that receive this mask
     convert: tuple[
         tuple[Span, str], ...
     ] = ()  # constructions mask-aware swaps, with the Keras class
@@ -91,7 +91,7 @@ class Producer(Place):
 
 @dataclass(frozen=True)
 class Finding:
-    """A place where a mask is destroyed. `consumer` is the layer that receives and destroys it."""
+    """A place where a mask is destroyed. `destroyer` is the layer that receives and destroys it."""
 
     code: Code
     line: int
@@ -99,12 +99,12 @@ class Finding:
     end_line: int
     end_column: int
     producer: Producer
-    consumer: Place
+    destroyer: Place
     chain: tuple[Place, ...] = ()
-    downstream_mask_consumer: Place | None = None
+    mask_user: Place | None = None
     # Facts the strategy choice needs.
     mask_used_elsewhere: tuple[str, ...] = ()  # why the producer's mask matters on another branch
-    consumer_is_keras: bool = True  # False for a user's own class: it cannot be swapped
+    destroyer_is_keras: bool = True  # False for a user's own class: it cannot be swapped
     path_blockers: tuple[str, ...] = ()  # destroyers with no mask-aware version on the path
     # Destroyers further on that a mask-aware rewrite must convert too, since the mask now flows on.
     downstream_destroyers: tuple[Place, ...] = ()
@@ -116,8 +116,8 @@ class Finding:
     keras_module: str = ""
     # The run's target when it is Keras 2, described: "Keras 2.15 (requirements.txt: ...)".
     keras_2_target: str = ""
-    # The consumer reads the mask it is given though it does not pass it on (RNNs in Keras 3.16+).
-    consumer_uses_mask: bool = False
+    # The destroyer reads the mask it is given though it does not pass it on (RNNs in Keras 3.16+).
+    destroyer_uses_mask: bool = False
     detail: str = ""  # extra words for manual-review findings
 
     @property
@@ -128,22 +128,22 @@ class Finding:
             return f"the mask from {source} {self.detail}; review by hand"
         if self.code is Code.TIME_DISTRIBUTED and self.keras_2_target:
             text = (
-                f"{self.consumer.name} receives the mask from {source}; in Keras 2 the model "
+                f"{self.destroyer.name} receives the mask from {source}; in Keras 2 the model "
                 "raises TypeError here, as the wrapped layer does not support masking"
             )
         elif self.code is Code.TIME_DISTRIBUTED:
             text = (
-                f"{self.consumer.name} receives the mask from {source} and passes it on unchanged, "
+                f"{self.destroyer.name} receives the mask from {source} and passes it on unchanged, "
                 "so it no longer matches the output"
             )
         else:
             text = (
-                f"{self.consumer.name} does not support masking and destroys the mask from {source}"
+                f"{self.destroyer.name} does not support masking and destroys the mask from {source}"
             )
             if self.keras_2_target:
                 text += "; Keras 2 drops it silently, with no warning"
-        if self.downstream_mask_consumer is not None:
-            down = self.downstream_mask_consumer
+        if self.mask_user is not None:
+            down = self.mask_user
             text += f"; the {down.name} at {down.where} never sees it"
         return text
 

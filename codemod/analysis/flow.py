@@ -2,7 +2,7 @@
 
 The interpreter calls `apply` for every layer application it meets (functional calls, Sequential
 items, model.add chains); masks travel as `Trace`s. A layer that does not support masking and receives
-a trace yields a finding; `findings()` then adds, per finding, the mask consumer further down that
+a trace yields a finding; `findings()` then adds, per finding, the mask user further down that
 lost its mask and the layers in between that a mask-aware rewrite must convert as well.
 """
 
@@ -33,7 +33,7 @@ def has_mask_aware_version(layer: Layer) -> bool:
 class _Pending:
     code: Code
     trace: Trace
-    consumer: Layer | None
+    destroyer: Layer | None
     site: ast.AST
     label: str
     nodes: list[Node] = field(default_factory=list)
@@ -178,7 +178,7 @@ class Graph:
         self,
         code: Code,
         trace: Trace,
-        consumer: Layer | None,
+        destroyer: Layer | None,
         site: ast.AST,
         label: str,
         node: Node | None,
@@ -188,7 +188,7 @@ class Graph:
         pending = self._pending.get(key)
         if pending is None:
             pending = self._pending[key] = _Pending(
-                code, trace, consumer, site, label, detail=detail
+                code, trace, destroyer, site, label, detail=detail
             )
         if node is not None:
             pending.nodes.append(node)
@@ -211,21 +211,21 @@ class Graph:
         line, column, end_line, end_column = self._place_of(pending.site)
         trace = pending.trace
         down = self._downstream(pending.nodes)
-        consumer = Place(pending.label, line, column)
+        destroyer = Place(pending.label, line, column)
         blockers = []
         converts: list[Layer] = []
-        if pending.consumer is not None:
-            if has_mask_aware_version(pending.consumer):
-                converts.append(pending.consumer)
-                if not _ends_when_converted(pending.consumer):
-                    frames = _time_distributed_destroyer(pending.consumer)
+        if pending.destroyer is not None:
+            if has_mask_aware_version(pending.destroyer):
+                converts.append(pending.destroyer)
+                if not _ends_when_converted(pending.destroyer):
+                    frames = _time_distributed_destroyer(pending.destroyer)
                     more, blocked = self._conversion_path(pending.nodes, frames)
                     converts += more
                     blockers += [layer.name for layer in blocked]
             else:
-                blockers.insert(0, pending.consumer.name)
+                blockers.insert(0, pending.destroyer.name)
         detail = pending.detail
-        if pending.code is Code.MANUAL_REVIEW and pending.consumer is not None:
+        if pending.code is Code.MANUAL_REVIEW and pending.destroyer is not None:
             detail = f"may reach {pending.label} ({self._where(line)}): {detail}"
         elif pending.code is Code.MANUAL_REVIEW:
             detail = f"flows into {pending.label} ({self._where(line)}), {detail}"
@@ -236,31 +236,31 @@ class Graph:
             end_line=end_line,
             end_column=end_column,
             producer=self._producer(trace.producer),
-            consumer=consumer,
+            destroyer=destroyer,
             chain=tuple(self._place(layer) for layer in trace.chain),
-            downstream_mask_consumer=self._place(down) if down is not None else None,
+            mask_user=self._place(down) if down is not None else None,
             mask_used_elsewhere=tuple(self._used_by.get(trace.producer.node, ())),
-            consumer_is_keras=pending.consumer is not None and pending.consumer.origin == "keras",
+            destroyer_is_keras=pending.destroyer is not None and pending.destroyer.origin == "keras",
             path_blockers=tuple(dict.fromkeys(blockers)),
             downstream_destroyers=tuple(self._place(layer) for layer in converts[1:]),
             targets=self._targets(trace.producer, pending, converts),
             keras_2=trace.producer.keras_2
-            or (pending.consumer is not None and pending.consumer.keras_2),
+            or (pending.destroyer is not None and pending.destroyer.keras_2),
             keras_module=trace.producer.keras_module,
-            consumer_uses_mask=pending.consumer is not None
-            and uses_but_drops_mask(pending.consumer),
+            destroyer_uses_mask=pending.destroyer is not None
+            and uses_but_drops_mask(pending.destroyer),
             detail=detail,
         )
 
     def _targets(self, producer: Layer, pending: _Pending, converts: list[Layer]) -> Targets:
-        consumer = pending.consumer
+        destroyer = pending.destroyer
         return Targets(
             producer=self._span(producer.node),
             producer_sites=tuple(
                 self._site(node) for node in self._nodes if node.layer is producer
             ),
-            consumer=self._span(consumer.node) if consumer is not None else None,
-            consumer_sites=tuple(self._site(node) for node in pending.nodes),
+            destroyer=self._span(destroyer.node) if destroyer is not None else None,
+            destroyer_sites=tuple(self._site(node) for node in pending.nodes),
             convert=tuple((self._span(layer.node), _class_name(layer)) for layer in converts),
         )
 
@@ -272,7 +272,7 @@ class Graph:
         return Span(line, column - 1, end_line, end_column - 1)
 
     def _downstream(self, starts: Iterable[Node]) -> Layer | None:
-        """The nearest mask consumer after the destroying layer, on any path."""
+        """The nearest mask user after the destroying layer, on any path."""
         seen: set[int] = set()
         queue: deque[Node] = deque()
         for start in starts:
@@ -286,7 +286,7 @@ class Graph:
                     continue
                 seen.add(id(succ))
                 fact = succ.layer.fact
-                if fact is not None and fact.downstream_consumer and succ.layer.origin == "keras":
+                if fact is not None and fact.shows_mask_intent and succ.layer.origin == "keras":
                     return succ.layer
                 queue.append(succ)
         return None

@@ -1,4 +1,4 @@
-"""Fix files: read, rewrite (rewrite/fix.py), and write back atomically in the file's own encoding.
+"""Fix files: read, rewrite (rewrite/pipeline.py), and write back atomically in the file's own encoding.
 
 Per file the result is one of: unchanged, changed (written, or only shown with --dry-run), or an
 error with a one-line reason, in which case the file is left exactly as it was.
@@ -92,7 +92,7 @@ class FixRun:
 
 def fix_source(source: Source, options: Options) -> FixReport:
     """The fixed bytes of one source (nothing is written here); notebooks cell by cell."""
-    from codemod.rewrite.fix import FixError, fix_text
+    from codemod.rewrite.pipeline import FixError, fix_text
 
     report = FixReport(source.path, old=source.raw, new=source.raw)
     notebook = virtual = None

@@ -35,9 +35,9 @@ def finding_dict(path: str, finding: Finding) -> dict[str, object]:
             "column": producer.column,
             "mask_value": producer.mask_value if producer.kind == "masking" else None,
         },
-        "consumer": place(finding.consumer),
+        "consumer": place(finding.destroyer),
         "chain": [place(p) for p in finding.chain],
-        "downstream_mask_consumer": place(finding.downstream_mask_consumer),
+        "downstream_mask_consumer": place(finding.mask_user),
         "strategy": auto_strategy(finding),
     }
 

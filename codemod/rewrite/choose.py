@@ -15,9 +15,9 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
     if strategy == "mask-aware":
         if finding.keras_2:
             return _keras_2_reason(finding)
-        if not finding.consumer_is_keras and finding.path_blockers[:1] == (finding.consumer.name,):
+        if not finding.destroyer_is_keras and finding.path_blockers[:1] == (finding.destroyer.name,):
             return (
-                f"{finding.consumer.name} is not a Keras layer; make it mask-aware by hand "
+                f"{finding.destroyer.name} is not a Keras layer; make it mask-aware by hand "
                 "(supports_masking = True and a compute_mask for its output)"
             )
         if finding.path_blockers:
@@ -31,9 +31,9 @@ def not_applicable(finding: Finding, strategy: str) -> str | None:
             "TimeDistributed passes a stale mask the model cannot run with; "
             "mask-aware masks the padded frames"
         )
-    if finding.consumer_uses_mask:
+    if finding.destroyer_uses_mask:
         return (
-            f"the {finding.consumer.name} reads the mask it is given, so {strategy} would "
+            f"the {finding.destroyer.name} reads the mask it is given, so {strategy} would "
             "change what it computes"
         )
     if strategy == "lambda":
@@ -89,12 +89,12 @@ def _keras_2_helpers_problem(finding: Finding) -> str | None:
 
 
 def auto_strategy(finding: Finding) -> str:
-    """mask-aware when a mask consumer downstream shows the author meant the mask to reach it;
+    """mask-aware when a mask user downstream shows the author meant the mask to reach it;
     else remove when removing is exact; else lambda (exact values, mask made explicit)."""
     if finding.code is Code.MANUAL_REVIEW:
         return "manual"
     if (
-        finding.downstream_mask_consumer is not None
+        finding.mask_user is not None
         and not_applicable(finding, "mask-aware") is None
     ):
         return "mask-aware"

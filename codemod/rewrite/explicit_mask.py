@@ -36,12 +36,12 @@ def rewrite(finding: Finding, index: SourceIndex, keep_producer: bool) -> Rewrit
     if keep_producer:
         layer = "ApplyMask" if producer.kind == "masking" else "EndMask"
         edits = []
-        for site in finding.targets.consumer_sites:
+        for site in finding.targets.destroyer_sites:
             problem = _insertion_problem(index, site)
             if problem is not None:
                 return NotApplicable(problem)
             edits.append(EndMaskBefore(site, layer, keras_2))
-        return Rewrite(tuple(edits), f"{layer}() before {finding.consumer.name}")
+        return Rewrite(tuple(edits), f"{layer}() before {finding.destroyer.name}")
     if producer.kind == "masking" and keras_2:
         return Rewrite(
             (MaskingToApplyMaskValue(finding.targets.producer, keras_2),),

@@ -1,6 +1,6 @@
 """Choose a rewrite per finding and make the choices agree within a file.
 
-`auto`: mask-aware where a mask consumer further down shows the author meant the mask to reach
+`auto`: mask-aware where a mask user further down shows the author meant the mask to reach
 it; otherwise remove when exact; otherwise lambda. One producer can feed several findings: once
 any rewrite keeps its mask alive (mask-aware) or another branch uses it, the producer stays, so
 remove no longer applies and lambda ends the mask on the destroying branch only.
@@ -86,7 +86,7 @@ def _auto(findings: Sequence[Finding], index: SourceIndex) -> tuple[list[Change]
             changes.append(Change(finding, "manual", None, f"no strategy applies: {result.reason}"))
             continue
         reason = result.why or _auto_reason(finding, strategy, _producer(finding) in keep)
-        down = finding.downstream_mask_consumer
+        down = finding.mask_user
         if finding.keras_2 and down is not None:
             # auto would have restored the mask for this layer on Keras 3: say why it did not.
             reason += f"; mask-aware, for the {down.name} at {down.where}, needs Keras 3"
@@ -100,7 +100,7 @@ def _auto_choices(
 ) -> dict[Finding, tuple[str, Rewrite | NotApplicable]]:
     chosen: dict[Finding, tuple[str, Rewrite | NotApplicable]] = {}
     for finding in findings:
-        if finding.downstream_mask_consumer is not None:
+        if finding.mask_user is not None:
             result = mask_aware.rewrite(finding, index)
             if isinstance(result, Rewrite):
                 chosen[finding] = ("mask-aware", result)
@@ -108,15 +108,15 @@ def _auto_choices(
     for finding in findings:
         if finding in chosen:
             continue
-        consumer = finding.targets.consumer if finding.targets else None
+        destroyer = finding.targets.destroyer if finding.targets else None
         order = ("remove", "lambda", "mask-aware")
-        if consumer in converted:
+        if destroyer in converted:
             order = ("mask-aware", "lambda")  # another finding already makes this layer mask-aware
         reasons = []
         for strategy in order:
             result = _rewrite(finding, strategy, index, _producer(finding) in keep)
             if isinstance(result, Rewrite):
-                if strategy == "mask-aware" and consumer not in converted:
+                if strategy == "mask-aware" and destroyer not in converted:
                     why = f"no other strategy applies: {reasons[-1].split(': ', 1)[1]}"
                     result = Rewrite(result.edits, result.summary, why)
                 chosen[finding] = (strategy, result)
@@ -139,7 +139,7 @@ def _rewrite(
 
 def _auto_reason(finding: Finding, strategy: str, kept: bool) -> str:
     if strategy == "mask-aware":
-        down = finding.downstream_mask_consumer
+        down = finding.mask_user
         if down is not None:
             return f"the {down.name} at {down.where} needs the mask"
         return "the layer is already made mask-aware for another finding"
