@@ -29,6 +29,14 @@ class Family(str, Enum):
     OTHER = "other"
 
 
+class HelperMask(str, Enum):
+    """What a mask-aware helper (templates/keras_helpers.py) does with the mask it receives."""
+
+    COMPUTES = "computes"  # uses it and attaches the mask of its own output (convolution, pooling)
+    ENDS = "ends"  # uses it and attaches none (global pooling, Flatten)
+    PER_FRAME = "per-frame"  # one value per frame (MaskedTimeDistributed)
+
+
 class Passes(str, Enum):
     """What mask a layer attaches to its output when it receives one."""
 
@@ -49,6 +57,8 @@ class LayerFact:
     shows_mask_intent: a layer whose presence after a destroyer shows the author meant the mask to
     reach it (the auto strategy then restores the mask). BatchNormalization uses the mask but follows
     nearly every convolution, so it does not count.
+    helper: the mask-aware class `fix` puts in the layer's place (templates/keras_helpers.py), with
+    the very same arguments; "" when there is none. helper_mask says what it does with the mask.
     """
 
     name: str
@@ -58,10 +68,21 @@ class LayerFact:
     uses_mask: bool = False
     shows_mask_intent: bool = False
     aliases: tuple[str, ...] = ()
+    helper: str = ""
+    helper_mask: HelperMask | None = None
 
 
 def _destroys(name: str, family: Family, *aliases: str) -> LayerFact:
     return LayerFact(name, family, supports_masking=False, passes=Passes.NONE, aliases=aliases)
+
+
+def _masked(name: str, family: Family, *aliases: str, ends: bool = False) -> LayerFact:
+    """A layer that destroys the mask and has a mask-aware helper, `Masked<name>`."""
+    return replace(
+        _destroys(name, family, *aliases),
+        helper=f"Masked{name}",
+        helper_mask=HelperMask.ENDS if ends else HelperMask.COMPUTES,
+    )
 
 
 def _passes(name: str, family: Family = Family.OTHER, *aliases: str) -> LayerFact:
@@ -101,28 +122,28 @@ KERAS_3_15: tuple[LayerFact, ...] = (
     LayerFact("Embedding", Family.EMBEDDING, supports_masking=False, passes=Passes.NONE),
     LayerFact("Lambda", Family.LAMBDA, supports_masking=False, passes=Passes.NONE),
     # Convolutions never used a mask.
-    _destroys("Conv1D", _C, "Convolution1D"),
-    _destroys("Conv2D", _C, "Convolution2D"),
-    _destroys("Conv3D", _C, "Convolution3D"),
-    _destroys("Conv1DTranspose", _C, "Convolution1DTranspose"),
-    _destroys("Conv2DTranspose", _C, "Convolution2DTranspose"),
-    _destroys("Conv3DTranspose", _C, "Convolution3DTranspose"),
-    _destroys("SeparableConv1D", _C, "SeparableConvolution1D"),
-    _destroys("SeparableConv2D", _C, "SeparableConvolution2D"),
-    _destroys("DepthwiseConv1D", _C),
-    _destroys("DepthwiseConv2D", _C),
+    _masked("Conv1D", _C, "Convolution1D"),
+    _masked("Conv2D", _C, "Convolution2D"),
+    _masked("Conv3D", _C, "Convolution3D"),
+    _masked("Conv1DTranspose", _C, "Convolution1DTranspose"),
+    _masked("Conv2DTranspose", _C, "Convolution2DTranspose"),
+    _masked("Conv3DTranspose", _C, "Convolution3DTranspose"),
+    _masked("SeparableConv1D", _C, "SeparableConvolution1D"),
+    _masked("SeparableConv2D", _C, "SeparableConvolution2D"),
+    _masked("DepthwiseConv1D", _C),
+    _masked("DepthwiseConv2D", _C),
     # Pooling.
-    _destroys("MaxPooling1D", _P, "MaxPool1D"),
-    _destroys("MaxPooling2D", _P, "MaxPool2D"),
-    _destroys("MaxPooling3D", _P, "MaxPool3D"),
-    _destroys("AveragePooling1D", _P, "AvgPool1D"),
-    _destroys("AveragePooling2D", _P, "AvgPool2D"),
-    _destroys("AveragePooling3D", _P, "AvgPool3D"),
-    _destroys("GlobalMaxPooling1D", _G, "GlobalMaxPool1D"),
-    _destroys("GlobalMaxPooling2D", _G, "GlobalMaxPool2D"),
-    _destroys("GlobalMaxPooling3D", _G, "GlobalMaxPool3D"),
-    _destroys("GlobalAveragePooling2D", _G, "GlobalAvgPool2D"),
-    _destroys("GlobalAveragePooling3D", _G, "GlobalAvgPool3D"),
+    _masked("MaxPooling1D", _P, "MaxPool1D"),
+    _masked("MaxPooling2D", _P, "MaxPool2D"),
+    _masked("MaxPooling3D", _P, "MaxPool3D"),
+    _masked("AveragePooling1D", _P, "AvgPool1D"),
+    _masked("AveragePooling2D", _P, "AvgPool2D"),
+    _masked("AveragePooling3D", _P, "AvgPool3D"),
+    _masked("GlobalMaxPooling1D", _G, "GlobalMaxPool1D", ends=True),
+    _masked("GlobalMaxPooling2D", _G, "GlobalMaxPool2D", ends=True),
+    _masked("GlobalMaxPooling3D", _G, "GlobalMaxPool3D", ends=True),
+    _masked("GlobalAveragePooling2D", _G, "GlobalAvgPool2D", ends=True),
+    _masked("GlobalAveragePooling3D", _G, "GlobalAvgPool3D", ends=True),
     _destroys("AdaptiveAveragePooling1D", _P),
     _destroys("AdaptiveAveragePooling2D", _P),
     _destroys("AdaptiveAveragePooling3D", _P),
@@ -139,7 +160,7 @@ KERAS_3_15: tuple[LayerFact, ...] = (
         aliases=("GlobalAvgPool1D",),
     ),
     # Shape changers.
-    _destroys("Flatten", Family.FLATTEN),
+    _masked("Flatten", Family.FLATTEN, ends=True),
     _destroys("Reshape", _R),
     _destroys("Permute", _R),
     _destroys("RepeatVector", _R),
@@ -201,7 +222,13 @@ KERAS_3_15: tuple[LayerFact, ...] = (
     LayerFact("Dot", Family.MERGE, True, Passes.NONE),
     # Wrappers: what they do depends on the wrapped layer (see analysis.flow).
     LayerFact("Bidirectional", Family.WRAPPER, True, Passes.IF_RETURN_SEQUENCES, True, True),
-    LayerFact("TimeDistributed", Family.WRAPPER, True),
+    LayerFact(
+        "TimeDistributed",
+        Family.WRAPPER,
+        True,
+        helper="MaskedTimeDistributed",
+        helper_mask=HelperMask.PER_FRAME,
+    ),
 )
 
 # Keras releases that change a layer, oldest first. Each entry maps a release to the facts it replaces.
@@ -240,44 +267,26 @@ RNN_RETURN_SEQUENCES = "return_sequences"
 # Layers outside keras.layers that produce a mask when built with mask_zero=True (keras-hub).
 KERAS_HUB_EMBEDDINGS = frozenset({"TokenAndPositionEmbedding", "ReversibleEmbedding"})
 
-# The mask-aware classes that `fix` emits (codemod/rewrite/templates/keras_helpers.py, and
-# keras2_helpers.py for Keras 2 code). A file that defines or imports one of these names is using
-# our helper, so the analysis knows what it does.
-HELPER_PASSES = frozenset(
-    {
-        "MaskedConv1D",
-        "MaskedConv2D",
-        "MaskedConv3D",
-        "MaskedConv1DTranspose",
-        "MaskedConv2DTranspose",
-        "MaskedConv3DTranspose",
-        "MaskedSeparableConv1D",
-        "MaskedSeparableConv2D",
-        "MaskedDepthwiseConv1D",
-        "MaskedDepthwiseConv2D",
-        "MaskedMaxPooling1D",
-        "MaskedMaxPooling2D",
-        "MaskedMaxPooling3D",
-        "MaskedAveragePooling1D",
-        "MaskedAveragePooling2D",
-        "MaskedAveragePooling3D",
-    }
-)
-HELPER_ENDS = frozenset(
-    {
-        "MaskedGlobalMaxPooling1D",
-        "MaskedGlobalMaxPooling2D",
-        "MaskedGlobalMaxPooling3D",
-        "MaskedGlobalAveragePooling2D",
-        "MaskedGlobalAveragePooling3D",
-        "MaskedFlatten",
-        "ApplyMask",
-        "ApplyMaskValue",  # Keras 2 only: Masking's values, no mask
-        "EndMask",
-    }
-)
-HELPER_FRAME_MASK = frozenset({"MaskedTimeDistributed"})
+# Every helper class `fix` emits, and what it does with the mask. A file that defines or imports
+# one of these names is using our helper, so the analysis knows what it does. The mask-aware
+# helpers come from the layer facts above; the lambda strategy's layers (ApplyMaskValue on Keras 2
+# only) end the mask; its functions (apply_mask) are given to Lambda.
+HELPER_MASK: dict[str, HelperMask] = {
+    **{fact.helper: fact.helper_mask for fact in KERAS_3_15 if fact.helper and fact.helper_mask},
+    "ApplyMask": HelperMask.ENDS,
+    "ApplyMaskValue": HelperMask.ENDS,
+    "EndMask": HelperMask.ENDS,
+}
 HELPER_FUNCTIONS = frozenset({"apply_mask", "apply_mask_output_shape"})
+_FACT_BY_NAME: dict[str, LayerFact] = {
+    name: fact for fact in KERAS_3_15 for name in (fact.name, *fact.aliases)
+}
+
+
+def helper_for_layer(keras_class_name: str) -> str | None:
+    """The mask-aware helper class that replaces a Keras layer class (aliases accepted), or None."""
+    fact = _FACT_BY_NAME.get(keras_class_name)
+    return fact.helper if fact is not None and fact.helper else None
 
 
 class Catalogue:

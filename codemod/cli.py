@@ -262,10 +262,11 @@ def fix(
     Exit status: 0 done (or nothing to do), 1 findings were left for review (with --dry-run: changes
     would be made), 2 a file could not be read, parsed or fixed safely.
     """
-    from codemod.config import FIX_STRATEGIES, OUTPUT_FORMATS
+    from codemod.config import OUTPUT_FORMATS
     from codemod.engine.fix import FixRun, fix_paths, fix_stdin
     from codemod.output import github, json_report, terminal, text
     from codemod.output.diff import unified_diff
+    from codemod.rewrite import strategies
 
     paths = paths or ["."]
     start = _start(paths, stdin_filename)
@@ -274,8 +275,9 @@ def fix(
     output_format = output_format or settings.output_format or "text"
     if output_format not in OUTPUT_FORMATS:
         _usage_error(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
-    if strategy not in FIX_STRATEGIES:
-        _usage_error(f"--strategy must be one of {', '.join(FIX_STRATEGIES)}, not {strategy!r}")
+    if strategy not in strategies.choices():
+        choices = ", ".join(strategies.choices())
+        _usage_error(f"--strategy must be one of {choices}, not {strategy!r}")
     if helpers_module is not None and not _is_module_name(helpers_module):
         _usage_error(f"--helpers-module must be a dotted module name, not {helpers_module!r}")
     options = _options(

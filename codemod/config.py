@@ -8,7 +8,6 @@ from codemod.analysis.findings import Code
 from codemod.target import DEFAULT_TARGET, KerasTarget
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
-FIX_STRATEGIES = ("auto", "mask-aware", "lambda", "remove")
 
 
 @dataclass(frozen=True)

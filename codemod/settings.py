@@ -7,6 +7,7 @@ and the key, so a typo never passes silently.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +16,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-from codemod.config import FIX_STRATEGIES, OUTPUT_FORMATS
-from codemod.target import parse_target
+from codemod.config import OUTPUT_FORMATS
+from codemod.rewrite import strategies
+from codemod.target import parse_target, shown_path
 
 SECTION = "keras-mask-codemod"
 
@@ -37,6 +39,10 @@ class Settings:
     output_format: str | None = None
     target_keras: str | None = None  # checked here, resolved with the pins by codemod.target
 
+    def where(self, key: str) -> str:
+        """Where `key` is set, for messages: "pyproject.toml [tool.keras-mask-codemod] key"."""
+        return f"{shown_path(self.path) if self.path else 'pyproject.toml'} [tool.{SECTION}] {key}"
+
 
 def _strings(key: str, value: object) -> tuple[str, ...]:
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
@@ -44,11 +50,13 @@ def _strings(key: str, value: object) -> tuple[str, ...]:
     raise ValueError(f"{key} must be a list of strings")
 
 
-def _choice(choices: tuple[str, ...]):
+def _choice(choices: Callable[[], tuple[str, ...]]):
+    """A check that the value is one of `choices()`, read when a file is checked."""
+
     def check(key: str, value: object) -> str:
-        if isinstance(value, str) and value in choices:
+        if isinstance(value, str) and value in choices():
             return value
-        raise ValueError(f"{key} must be one of {', '.join(choices)}, not {value!r}")
+        raise ValueError(f"{key} must be one of {', '.join(choices())}, not {value!r}")
 
     return check
 
@@ -70,13 +78,13 @@ def _target_keras(key: str, value: object) -> str:
 
 
 _KEYS = {
-    "strategy": ("strategy", _choice(FIX_STRATEGIES)),
+    "strategy": ("strategy", _choice(strategies.choices)),
     "exclude": ("exclude", _strings),
     "force-exclude": ("force_exclude", _boolean),
     "select": ("select", _strings),
     "ignore": ("ignore", _strings),
     "helpers-module": ("helpers_module", _module),
-    "format": ("output_format", _choice(OUTPUT_FORMATS)),
+    "format": ("output_format", _choice(lambda: OUTPUT_FORMATS)),
     "target-keras": ("target_keras", _target_keras),
 }
 

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,9 +26,6 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 from codemod.catalogue import KERAS_RELEASES, NEWEST_KERAS, Catalogue
-
-if TYPE_CHECKING:
-    from codemod.settings import Settings
 
 OPTION = "--target-keras"
 SETTING = "target-keras"
@@ -105,16 +102,23 @@ def parse_target(value: object, key: str, source: str) -> KerasTarget:
     return KerasTarget(_dotted(version), release_of(version), source)
 
 
-def resolve_target(option: str | None, settings: Settings, start: Path) -> KerasTarget:
+class TargetSetting(Protocol):
+    """What the project's settings (codemod/settings.py) say of the target."""
+
+    target_keras: str | None  # the `target-keras` value, if set
+
+    def where(self, key: str) -> str:
+        """Where `key` is set, for messages: "pyproject.toml [tool.keras-mask-codemod] key"."""
+        ...
+
+
+def resolve_target(option: str | None, settings: TargetSetting, start: Path) -> KerasTarget:
     """The run's target: --target-keras, else the pyproject.toml setting, else the pins nearest
     `start` (the first path given). ValueError, one line, for a bad --target-keras."""
     if option is not None:
         return parse_target(option, OPTION, OPTION)
-    if settings.target_keras is not None and settings.path is not None:
-        from codemod.settings import SECTION
-
-        source = f"{_shown_path(settings.path)} [tool.{SECTION}] {SETTING}"
-        return parse_target(settings.target_keras, SETTING, source)
+    if settings.target_keras is not None:
+        return parse_target(settings.target_keras, SETTING, settings.where(SETTING))
     return infer_target(start)
 
 
@@ -228,10 +232,10 @@ def _tensorflow_target(pins: list[Pin]) -> KerasTarget | None:
 
 
 def _pins_source(pins: list[Pin]) -> str:
-    return "; ".join(f"{_shown_path(pin.file)}: {pin.shown}" for pin in pins)
+    return "; ".join(f"{shown_path(pin.file)}: {pin.shown}" for pin in pins)
 
 
-def _shown_path(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """The path relative to the current folder when it is below it, else absolute."""
     try:
         return path.relative_to(Path.cwd().resolve()).as_posix()

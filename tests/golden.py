@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from codemod.rewrite import strategies
+
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 
 
@@ -12,7 +14,7 @@ def cases() -> list[Path]:
     return sorted(p for p in GOLDEN.iterdir() if (p / "input.py").is_file())
 
 
-STRATEGIES = ("auto", "mask-aware", "lambda", "remove")
+STRATEGIES = strategies.choices()  # auto, then every registered strategy
 
 # Code written for Keras 2 only (tf_keras, tensorflow.python.keras, keras.layers.core...): the
 # Keras 3 proofs cannot run it; tests/test_golden_fix_keras2.py proves what runs on Keras 2.

@@ -26,7 +26,8 @@ import keras
 import numpy as np
 import pytest
 
-from codemod.rewrite.helper_source import HELPER_NAMES, helper_for_layer, helper_source
+from codemod.catalogue import helper_for_layer
+from codemod.rewrite.helper_source import HELPER_NAMES, helper_source
 from codemod.rewrite.templates import keras_helpers as kh
 from tests.keras_compat import get_keras_mask
 

@@ -10,46 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from codemod.catalogue import HELPER_FUNCTIONS, HELPER_MASK, KERAS_3_15, helper_for_layer
 from codemod.rewrite.helper_source import (
     HELPER_HEADER,
     HELPER_IMPORTS,
     HELPER_NAMES,
     KERAS_2_HELPER_HEADER,
     KERAS_2_HELPER_NAMES,
-    helper_for_layer,
     helper_source,
     keras_2_helper_source,
 )
 
-PUBLIC_HELPERS = {
-    "MaskedConv1D",
-    "MaskedConv2D",
-    "MaskedConv3D",
-    "MaskedConv1DTranspose",
-    "MaskedConv2DTranspose",
-    "MaskedConv3DTranspose",
-    "MaskedSeparableConv1D",
-    "MaskedSeparableConv2D",
-    "MaskedDepthwiseConv1D",
-    "MaskedDepthwiseConv2D",
-    "MaskedMaxPooling1D",
-    "MaskedMaxPooling2D",
-    "MaskedMaxPooling3D",
-    "MaskedAveragePooling1D",
-    "MaskedAveragePooling2D",
-    "MaskedAveragePooling3D",
-    "MaskedGlobalMaxPooling1D",
-    "MaskedGlobalMaxPooling2D",
-    "MaskedGlobalMaxPooling3D",
-    "MaskedGlobalAveragePooling2D",
-    "MaskedGlobalAveragePooling3D",
-    "MaskedFlatten",
-    "MaskedTimeDistributed",
-    "apply_mask",
-    "apply_mask_output_shape",
-    "ApplyMask",
-    "EndMask",
-}
+# What the rewrites may paste into a Keras 3 file: every helper the catalogue names except the
+# Keras 2 only ApplyMaskValue, and the functions given to Lambda.
+PUBLIC_HELPERS = (HELPER_MASK.keys() - {"ApplyMaskValue"}) | HELPER_FUNCTIONS
 
 
 def _defined_names(source: str) -> list[str]:
@@ -265,10 +239,18 @@ def test_template_is_read_as_package_data_even_from_a_zip(tmp_path: Path) -> Non
 
 def test_the_analysis_knows_every_emitted_helper() -> None:
     """check must recognise what fix emits, or a fixed file would be reported again."""
-    from codemod.catalogue import HELPER_ENDS, HELPER_FRAME_MASK, HELPER_FUNCTIONS, HELPER_PASSES
-
     public = {name for name in HELPER_NAMES | KERAS_2_HELPER_NAMES if not name.startswith("_")}
-    assert public == HELPER_PASSES | HELPER_ENDS | HELPER_FRAME_MASK | HELPER_FUNCTIONS
+    assert public == HELPER_MASK.keys() | HELPER_FUNCTIONS
+
+
+@pytest.mark.parametrize("fact", [f for f in KERAS_3_15 if f.helper], ids=lambda f: f.name)
+def test_each_helper_the_catalogue_names_subclasses_its_layer(fact) -> None:
+    """The catalogue is the one list of helpers: the template must define each as a subclass of
+    the very layer it replaces, so it takes the same arguments."""
+    source = helper_source([fact.helper])
+    classes = [node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)]
+    helper = next(node for node in classes if node.name == fact.helper)
+    assert [ast.unparse(base) for base in helper.bases] == [f"keras.layers.{fact.name}"]
 
 
 # Keras 2 (templates/keras2_helpers.py) --------------------------------------------------------

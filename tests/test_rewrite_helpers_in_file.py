@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from codemod.rewrite.pipeline import fix_text
 from codemod.rewrite.helper_source import HELPER_HEADER
+from codemod.rewrite.pipeline import fix_text
 
 SEQUENTIAL = """\
 model = Sequential([layers.Masking(), layers.Conv1D(4, 3), layers.LSTM(2)])

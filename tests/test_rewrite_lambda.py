@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from codemod.cli import app
-from codemod.rewrite.pipeline import FixError, fix_text
 from codemod.rewrite.helper_source import KERAS_2_HELPER_HEADER, keras_2_helper_source
+from codemod.rewrite.pipeline import FixError, fix_text
 from codemod.target import parse_target
 from tests.rewrite_cases import dedent, fixed
 

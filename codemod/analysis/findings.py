@@ -137,9 +137,7 @@ class Finding:
                 "so it no longer matches the output"
             )
         else:
-            text = (
-                f"{self.destroyer.name} does not support masking and destroys the mask from {source}"
-            )
+            text = f"{self.destroyer.name} does not support masking and destroys the mask from {source}"
             if self.keras_2_target:
                 text += "; Keras 2 drops it silently, with no warning"
         if self.mask_user is not None:

@@ -15,18 +15,11 @@ from dataclasses import dataclass, field
 
 from codemod.analysis.findings import Code, Finding, Place, Producer, Site, Span, Targets
 from codemod.analysis.values import Layer, Node, Tensor, Trace
-from codemod.catalogue import HELPER_ENDS, HELPER_PASSES, Family, Passes
-
-# Families whose layers have a mask-aware helper (codemod/rewrite/templates/keras_helpers.py).
-_MASK_AWARE_HELPERS = HELPER_PASSES | HELPER_ENDS
+from codemod.catalogue import Family, HelperMask, Passes
 
 
 def has_mask_aware_version(layer: Layer) -> bool:
-    if layer.origin != "keras" or layer.fact is None:
-        return False
-    if layer.fact.name == "TimeDistributed":
-        return True
-    return f"Masked{layer.fact.name}" in _MASK_AWARE_HELPERS
+    return layer.origin == "keras" and layer.fact is not None and bool(layer.fact.helper)
 
 
 @dataclass(eq=False)
@@ -90,7 +83,7 @@ class Graph:
     ) -> set[Trace]:
         if layer.producer is not None:
             return {Trace(layer, doubt=layer.producer.doubt)}
-        if layer.helper_role is not None:
+        if layer.helper_mask is not None:
             return self._helper(layer, traces)
         if destroys_mask(layer):
             self._uses(layer, traces)  # see uses_but_drops_mask
@@ -137,9 +130,9 @@ class Graph:
                 )
 
     def _helper(self, layer: Layer, traces: frozenset[Trace]) -> set[Trace]:
-        if layer.helper_role == "passes":
+        if layer.helper_mask is HelperMask.COMPUTES:
             return {t.through(layer) for t in traces}
-        if layer.helper_role == "frame-mask":
+        if layer.helper_mask is HelperMask.PER_FRAME:
             return {t.through(layer, frame_level=True) for t in traces}
         for trace in traces:
             self._use(trace, f"the {layer.name} at {self._where(self._line(layer.node))} uses it")
@@ -240,7 +233,8 @@ class Graph:
             chain=tuple(self._place(layer) for layer in trace.chain),
             mask_user=self._place(down) if down is not None else None,
             mask_used_elsewhere=tuple(self._used_by.get(trace.producer.node, ())),
-            destroyer_is_keras=pending.destroyer is not None and pending.destroyer.origin == "keras",
+            destroyer_is_keras=pending.destroyer is not None
+            and pending.destroyer.origin == "keras",
             path_blockers=tuple(dict.fromkeys(blockers)),
             downstream_destroyers=tuple(self._place(layer) for layer in converts[1:]),
             targets=self._targets(trace.producer, pending, converts),
@@ -348,7 +342,7 @@ class Graph:
 
 def destroys_mask(layer: Layer) -> bool:
     """Keras warns "does not support masking" when a mask reaches this layer, and drops the mask."""
-    if layer.helper_role is not None or layer.producer is not None:
+    if layer.helper_mask is not None or layer.producer is not None:
         return False
     if layer.origin == "user" and (layer.user_supports_masking or layer.user_compute_mask):
         return False
@@ -367,8 +361,8 @@ def _passes_mask(layer: Layer) -> bool:
     """Whether a mask arriving at this (non-destroying) layer may go on to its output."""
     if layer.producer is not None:
         return False  # its own mask replaces the one arriving
-    if layer.helper_role is not None:
-        return layer.helper_role != "ends"
+    if layer.helper_mask is not None:
+        return layer.helper_mask is not HelperMask.ENDS
     fact = layer.fact
     if fact is None or layer.origin == "user" or fact.name == "TimeDistributed":
         return True
@@ -381,7 +375,7 @@ def _passes_mask(layer: Layer) -> bool:
 
 def _ends_when_converted(layer: Layer) -> bool:
     """Mask-aware global pooling and Flatten use the mask and end it."""
-    return layer.fact is not None and f"Masked{layer.fact.name}" in HELPER_ENDS
+    return layer.fact is not None and layer.fact.helper_mask is HelperMask.ENDS
 
 
 def _class_name(layer: Layer) -> str:

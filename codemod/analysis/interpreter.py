@@ -37,9 +37,7 @@ from codemod.analysis.values import (
 )
 from codemod.catalogue import (
     CATALOGUE,
-    HELPER_ENDS,
-    HELPER_FRAME_MASK,
-    HELPER_PASSES,
+    HELPER_MASK,
     MASKING_DEFAULT_VALUE,
     Catalogue,
     Family,
@@ -48,11 +46,6 @@ from codemod.catalogue import (
 MAX_CALL_DEPTH = 8
 MAX_UNROLL = 32
 _LIST_METHODS = frozenset({"append", "extend", "insert", "add"})
-_HELPER_ROLES = {
-    **{name: "passes" for name in HELPER_PASSES},
-    **{name: "ends" for name in HELPER_ENDS},
-    **{name: "frame-mask" for name in HELPER_FRAME_MASK},
-}
 
 
 class Scope:
@@ -687,9 +680,9 @@ class Interpreter:
     def construct_helper(
         self, name: str, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
     ) -> Value:
-        if name not in _HELPER_ROLES:
+        if name not in HELPER_MASK:
             return UNKNOWN  # apply_mask is a function, passed to Lambda, not called here
-        layer = Layer(name, None, expr, origin="helper", helper_role=_HELPER_ROLES[name])
+        layer = Layer(name, None, expr, origin="helper", helper_mask=HELPER_MASK[name])
         inner = args[0] if args else kwargs.get("layer")
         if isinstance(inner, Layer):
             layer.inner = inner
@@ -699,7 +692,7 @@ class Interpreter:
         self, cls: UserClass, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
     ) -> Value:
         name = cls.node.name
-        if name in _HELPER_ROLES:
+        if name in HELPER_MASK:
             return self.construct_helper(name, args, kwargs, expr)
         kind, base = self.class_base(cls)
         if kind is None:

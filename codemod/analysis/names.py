@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from codemod.catalogue import (
-    HELPER_ENDS,
-    HELPER_FRAME_MASK,
     HELPER_FUNCTIONS,
-    HELPER_PASSES,
+    HELPER_MASK,
     KERAS_HUB_EMBEDDINGS,
 )
 
@@ -72,7 +70,7 @@ def keras_module(path: str) -> str:
 RAW_OP_ROOTS = ("tensorflow", "jax", "numpy", "torch", "math")
 
 
-_HELPER_NAMES = HELPER_PASSES | HELPER_ENDS | HELPER_FRAME_MASK | HELPER_FUNCTIONS
+_HELPER_NAMES = HELPER_MASK.keys() | HELPER_FUNCTIONS
 
 
 class Kind(str, Enum):

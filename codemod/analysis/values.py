@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field, replace
 
-from codemod.catalogue import LayerFact
+from codemod.catalogue import HelperMask, LayerFact
 
 
 class Value:
@@ -55,7 +55,7 @@ class Layer(Value):
     producer: ProducerSpec | None = None
     return_sequences: bool | None = False  # None: not a literal
     inner: Layer | None = None
-    helper_role: str | None = None  # "passes", "ends", "frame-mask" for our own helpers
+    helper_mask: HelperMask | None = None  # for our own helpers: what they do with the mask
     user_supports_masking: bool = False
     user_compute_mask: bool = False
     keras_2: bool = False  # imported from a Keras 2 only path (tf_keras...): no Keras 3 helpers

@@ -8,7 +8,7 @@ from collections import Counter
 from codemod import __version__
 from codemod.analysis.findings import Finding, Place
 from codemod.engine.check import RunReport
-from codemod.rewrite.choose import auto_strategy
+from codemod.rewrite import auto
 from codemod.target import KerasTarget
 
 
@@ -18,7 +18,13 @@ def place(p: Place | None) -> dict[str, object] | None:
     return {"name": p.name, "line": p.line, "column": p.column}
 
 
-def finding_dict(path: str, finding: Finding) -> dict[str, object]:
+def findings_json(path: str, findings: list[Finding]) -> list[dict[str, object]]:
+    """One file's findings, each with the strategy `fix` (auto) would choose for it."""
+    choices = auto.choose(findings)
+    return [finding_dict(path, f, choices[f].strategy) for f in findings]
+
+
+def finding_dict(path: str, finding: Finding, strategy: str) -> dict[str, object]:
     producer = finding.producer
     return {
         "path": path,
@@ -38,7 +44,7 @@ def finding_dict(path: str, finding: Finding) -> dict[str, object]:
         "consumer": place(finding.destroyer),
         "chain": [place(p) for p in finding.chain],
         "downstream_mask_consumer": place(finding.mask_user),
-        "strategy": auto_strategy(finding),
+        "strategy": strategy,
     }
 
 
@@ -52,7 +58,7 @@ def render(report: RunReport, target: KerasTarget) -> str:
     document = {
         "version": __version__,
         "target": target_dict(target),
-        "findings": [finding_dict(path, f) for path, f in findings],
+        "findings": [item for f in report.files for item in findings_json(f.path, f.findings)],
         "errors": [{"path": path, "message": reason} for path, reason in errors],
         "summary": {
             "files": len(report.files),
@@ -120,7 +126,7 @@ def render_migration_report(run, strategy: str, dry_run: bool, target: KerasTarg
             {
                 "path": report.path,
                 "status": status,
-                "findings": [finding_dict(report.path, f) for f in report.findings],
+                "findings": findings_json(report.path, report.findings),
                 "rewrites": [
                     {
                         "line": change.finding.line,

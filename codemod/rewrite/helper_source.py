@@ -30,30 +30,6 @@ _TEMPLATE_PACKAGE = "codemod.rewrite.templates"
 _TEMPLATE_FILE = "keras_helpers.py"
 _KERAS_2_TEMPLATE_FILE = "keras2_helpers.py"
 
-# Other names Keras 3 exports for the classes the helpers wrap (`keras.layers.X is keras.layers.Y`).
-_KERAS_ALIASES: dict[str, str] = {
-    "Convolution1D": "Conv1D",
-    "Convolution2D": "Conv2D",
-    "Convolution3D": "Conv3D",
-    "Convolution1DTranspose": "Conv1DTranspose",
-    "Convolution2DTranspose": "Conv2DTranspose",
-    "Convolution3DTranspose": "Conv3DTranspose",
-    "SeparableConvolution1D": "SeparableConv1D",
-    "SeparableConvolution2D": "SeparableConv2D",
-    "MaxPool1D": "MaxPooling1D",
-    "MaxPool2D": "MaxPooling2D",
-    "MaxPool3D": "MaxPooling3D",
-    "AvgPool1D": "AveragePooling1D",
-    "AvgPool2D": "AveragePooling2D",
-    "AvgPool3D": "AveragePooling3D",
-    "GlobalMaxPool1D": "GlobalMaxPooling1D",
-    "GlobalMaxPool2D": "GlobalMaxPooling2D",
-    "GlobalMaxPool3D": "GlobalMaxPooling3D",
-    "GlobalAvgPool1D": "GlobalAveragePooling1D",
-    "GlobalAvgPool2D": "GlobalAveragePooling2D",
-    "GlobalAvgPool3D": "GlobalAveragePooling3D",
-}
-
 
 @dataclass(frozen=True)
 class _Definition:
@@ -169,18 +145,3 @@ def _with_keras(definition: _Definition, keras: str) -> str:
         text = lines[line]
         lines[line] = text[:column] + keras + text[column + len("keras") :]
     return "\n".join(lines)
-
-
-@functools.cache
-def _helper_by_keras_class() -> dict[str, str]:
-    return {
-        definition.keras_base: definition.name
-        for definition in _template()
-        if definition.keras_base is not None and definition.name.startswith("Masked")
-    }
-
-
-def helper_for_layer(keras_class_name: str) -> str | None:
-    """Mask-aware helper class replacing a Keras layer class (aliases accepted), or None."""
-    canonical = _KERAS_ALIASES.get(keras_class_name, keras_class_name)
-    return _helper_by_keras_class().get(canonical)

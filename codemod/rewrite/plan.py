@@ -1,12 +1,8 @@
-"""Choose a rewrite per finding and make the choices agree within a file.
+"""Plan the rewrite of one file: the change for each finding, and the edits that make them.
 
-`auto`: mask-aware where a mask user further down shows the author meant the mask to reach
-it; otherwise remove when exact; otherwise lambda. One producer can feed several findings: once
-any rewrite keeps its mask alive (mask-aware) or another branch uses it, the producer stays, so
-remove no longer applies and lambda ends the mask on the destroying branch only.
-
-A named strategy applies to every finding or to none: if it does not apply to one finding, the
-file is left untouched and each such finding is reported with the reason.
+`auto` asks rewrite/auto.py, the one place the automatic choice is made. A named strategy applies
+to every finding or to none: if it does not apply to one finding, the file is left untouched and
+each such finding is reported with the reason.
 """
 
 from __future__ import annotations
@@ -14,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from codemod.analysis.findings import Code, Finding, Span
-from codemod.rewrite import explicit_mask, mask_aware, remove
+from codemod.analysis.findings import Code, Finding
+from codemod.rewrite import auto
 from codemod.rewrite.edits import Edit
 from codemod.rewrite.outcome import NotApplicable, Rewrite
+from codemod.rewrite.strategies import AUTO, MANUAL, attempt, get
 from codemod.rewrite.syntax import SourceIndex
 
 
@@ -26,7 +23,7 @@ class Change:
     """What happens to one finding: `summary` is None when nothing is rewritten."""
 
     finding: Finding
-    strategy: str  # "mask-aware", "lambda", "remove" or "manual"
+    strategy: str  # a registered strategy's name, or "manual"
     summary: str | None
     reason: str
 
@@ -35,132 +32,40 @@ def plan(
     findings: Sequence[Finding], strategy: str, index: SourceIndex
 ) -> tuple[list[Change], list[Edit]]:
     """The change for each finding, and the edits that make them (empty if none apply)."""
-    manual = [
-        Change(f, "manual", None, "the mask's path cannot be followed: review by hand")
-        for f in findings
-        if f.code is Code.MANUAL_REVIEW
-    ]
-    fixable = [f for f in findings if f.code is not Code.MANUAL_REVIEW]
-    if strategy == "auto":
-        changes, edits = _auto(fixable, index)
+    if strategy == AUTO:
+        changes, edits = _auto(findings, index)
     else:
-        changes, edits = _forced(fixable, strategy, index)
-    order = {id(f): position for position, f in enumerate(findings)}
-    changes = sorted([*changes, *manual], key=lambda change: order[id(change.finding)])
+        changes, edits = _named(findings, strategy, index)
     return changes, list(dict.fromkeys(edits))
 
 
-def _forced(
-    findings: Sequence[Finding], strategy: str, index: SourceIndex
-) -> tuple[list[Change], list[Edit]]:
-    keep = _used_elsewhere(findings)
-    results = [(f, _rewrite(f, strategy, index, _producer(f) in keep)) for f in findings]
-    if any(isinstance(result, NotApplicable) for _, result in results):
-        return [
-            Change(f, strategy, None, f"{strategy} not applicable: {result.reason}")
-            for f, result in results
-            if isinstance(result, NotApplicable)
-        ], []
-    changes, edits = [], []
-    for finding, result in results:
-        assert isinstance(result, Rewrite)
-        changes.append(Change(finding, strategy, result.summary, f"--strategy {strategy}"))
-        edits += result.edits
-    return changes, edits
-
-
 def _auto(findings: Sequence[Finding], index: SourceIndex) -> tuple[list[Change], list[Edit]]:
-    keep = _used_elsewhere(findings)
-    while True:
-        chosen = _auto_choices(findings, index, keep)
-        needed = {
-            _producer(f) for f, (strategy, result) in chosen.items() if strategy == "mask-aware"
-        }
-        if needed <= keep:
-            break
-        keep |= needed
     changes, edits = [], []
-    for finding in findings:
-        strategy, result = chosen[finding]
-        if isinstance(result, NotApplicable):
-            changes.append(Change(finding, "manual", None, f"no strategy applies: {result.reason}"))
-            continue
-        reason = result.why or _auto_reason(finding, strategy, _producer(finding) in keep)
-        down = finding.mask_user
-        if finding.keras_2 and down is not None:
-            # auto would have restored the mask for this layer on Keras 3: say why it did not.
-            reason += f"; mask-aware, for the {down.name} at {down.where}, needs Keras 3"
-        changes.append(Change(finding, strategy, result.summary, reason))
-        edits += result.edits
+    for finding, choice in auto.choose(findings, index).items():
+        summary = choice.rewrite.summary if choice.rewrite is not None else None
+        changes.append(Change(finding, choice.strategy, summary, choice.reason))
+        if choice.rewrite is not None:
+            edits += choice.rewrite.edits
     return changes, edits
 
 
-def _auto_choices(
-    findings: Sequence[Finding], index: SourceIndex, keep: set[Span]
-) -> dict[Finding, tuple[str, Rewrite | NotApplicable]]:
-    chosen: dict[Finding, tuple[str, Rewrite | NotApplicable]] = {}
+def _named(
+    findings: Sequence[Finding], name: str, index: SourceIndex
+) -> tuple[list[Change], list[Edit]]:
+    strategy = get(name)
+    fixable = [f for f in findings if f.code is not Code.MANUAL_REVIEW]
+    keep = {auto.producer(f) for f in fixable if f.mask_used_elsewhere}
+    results = {f: attempt(strategy, f, index, auto.producer(f) in keep) for f in fixable}
+    refused = any(isinstance(result, NotApplicable) for result in results.values())
+    changes, edits = [], []
     for finding in findings:
-        if finding.mask_user is not None:
-            result = mask_aware.rewrite(finding, index)
-            if isinstance(result, Rewrite):
-                chosen[finding] = ("mask-aware", result)
-    converted = {span for f in chosen for span, _ in (f.targets.convert if f.targets else ())}
-    for finding in findings:
-        if finding in chosen:
-            continue
-        destroyer = finding.targets.destroyer if finding.targets else None
-        order = ("remove", "lambda", "mask-aware")
-        if destroyer in converted:
-            order = ("mask-aware", "lambda")  # another finding already makes this layer mask-aware
-        reasons = []
-        for strategy in order:
-            result = _rewrite(finding, strategy, index, _producer(finding) in keep)
-            if isinstance(result, Rewrite):
-                if strategy == "mask-aware" and destroyer not in converted:
-                    why = f"no other strategy applies: {reasons[-1].split(': ', 1)[1]}"
-                    result = Rewrite(result.edits, result.summary, why)
-                chosen[finding] = (strategy, result)
-                break
-            reasons.append(f"{strategy}: {result.reason}")
-        else:
-            chosen[finding] = ("manual", NotApplicable("; ".join(reasons)))
-    return chosen
-
-
-def _rewrite(
-    finding: Finding, strategy: str, index: SourceIndex, keep_producer: bool
-) -> Rewrite | NotApplicable:
-    if strategy == "mask-aware":
-        return mask_aware.rewrite(finding, index)
-    if strategy == "lambda":
-        return explicit_mask.rewrite(finding, index, keep_producer)
-    return remove.rewrite(finding, index, keep_producer)
-
-
-def _auto_reason(finding: Finding, strategy: str, kept: bool) -> str:
-    if strategy == "mask-aware":
-        down = finding.mask_user
-        if down is not None:
-            return f"the {down.name} at {down.where} needs the mask"
-        return "the layer is already made mask-aware for another finding"
-    if strategy == "remove":
-        return "exact: Masking(mask_value=0) changes no value and no layer uses its mask"
-    if kept:
-        return "exact values; the mask stays for the layers on the other branch"
-    if finding.producer.kind == "masking":
-        return f"exact values: keeps what {_masking(finding)} computed, no layer used its mask"
-    return "exact values: no layer used the mask"
-
-
-def _masking(finding: Finding) -> str:
-    producer = finding.producer
-    return "Masking" if not producer.mask_value_literal else f"Masking({producer.mask_value!r})"
-
-
-def _producer(finding: Finding) -> Span:
-    assert finding.targets is not None
-    return finding.targets.producer
-
-
-def _used_elsewhere(findings: Sequence[Finding]) -> set[Span]:
-    return {_producer(f) for f in findings if f.mask_used_elsewhere}
+        result = results.get(finding)
+        if result is None:
+            changes.append(Change(finding, MANUAL, None, auto.MANUAL_REASON))
+        elif isinstance(result, NotApplicable):
+            changes.append(Change(finding, name, None, f"{name} not applicable: {result.reason}"))
+        elif not refused:
+            assert isinstance(result, Rewrite)
+            changes.append(Change(finding, name, result.summary, f"--strategy {name}"))
+            edits += result.edits
+    return changes, edits

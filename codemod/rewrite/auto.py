@@ -1,0 +1,130 @@
+"""auto: one decision per file, used by check (the JSON `strategy` field) and by fix.
+
+Per finding: a strategy that restores the mask where a layer downstream needs it (mask-aware);
+otherwise the first that applies in rank order (remove when exact, else lambda, else
+mask-aware). One producer can feed several findings: once a rewrite keeps its mask alive or
+another branch uses it, the producer stays, so remove no longer applies and lambda ends the mask
+on the destroying branch only.
+
+fix decides with the source at hand, so a rewrite the source itself prevents gives way to the
+next choice; check decides from the findings alone, which is the same decision whenever the
+source allows the rewrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from codemod.analysis.findings import Code, Finding, Span
+from codemod.rewrite.outcome import NotApplicable, Rewrite
+from codemod.rewrite.strategies import (
+    MANUAL,
+    Strategy,
+    attempt,
+    not_applicable,
+    registered,
+)
+
+if TYPE_CHECKING:  # check imports this module, and must not import libcst
+    from codemod.rewrite.syntax import SourceIndex
+
+MANUAL_REASON = "the mask's path cannot be followed: review by hand"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What auto does about one finding. `rewrite` is None for "manual", and when deciding
+    without the source (check)."""
+
+    strategy: str  # a registered strategy's name, or "manual"
+    rewrite: Rewrite | None
+    reason: str
+
+
+def choose(findings: Sequence[Finding], index: SourceIndex | None = None) -> dict[Finding, Choice]:
+    """auto's choice for each finding of one file; with `index`, the rewrites too."""
+    fixable = [f for f in findings if f.code is not Code.MANUAL_REVIEW]
+    keep = {producer(f) for f in fixable if f.mask_used_elsewhere}
+    while True:
+        chosen = _choices(fixable, index, keep)
+        needed = {
+            producer(f)
+            for f, choice in chosen.items()
+            if choice.strategy != MANUAL and _strategy(choice.strategy).restores_mask
+        }
+        if needed <= keep:
+            break
+        keep |= needed
+    manual = {f: Choice(MANUAL, None, MANUAL_REASON) for f in findings if f not in chosen}
+    return {f: chosen.get(f) or manual[f] for f in findings}
+
+
+def _choices(
+    findings: Sequence[Finding], index: SourceIndex | None, keep: set[Span]
+) -> dict[Finding, Choice]:
+    ranked = sorted(
+        (s for s in registered() if s.auto_rank is not None), key=lambda s: s.auto_rank or 0
+    )
+    restoring = [s for s in ranked if s.restores_mask]
+    chosen: dict[Finding, Choice] = {}
+    for finding in findings:
+        if finding.mask_user is None:
+            continue
+        for strategy in restoring:
+            result = _try(strategy, finding, index, producer(finding) in keep)
+            if not isinstance(result, NotApplicable):
+                reason = strategy.auto_reason(finding, producer(finding) in keep)
+                chosen[finding] = Choice(strategy.name, result, reason)
+                break
+    converted = {span for f in chosen for span, _ in (f.targets.convert if f.targets else ())}
+    for finding in findings:
+        if finding in chosen:
+            continue
+        destroyer = finding.targets.destroyer if finding.targets else None
+        kept = producer(finding) in keep
+        order = ranked
+        if destroyer in converted:  # another finding already makes this layer mask-aware
+            order = restoring + [s for s in ranked if not (s.restores_mask or s.deletes_producer)]
+        reasons: list[str] = []
+        for strategy in order:
+            result = _try(strategy, finding, index, kept)
+            if isinstance(result, NotApplicable):
+                reasons.append(f"{strategy.name}: {result.reason}")
+                continue
+            reason = strategy.auto_reason(finding, kept)
+            if strategy.restores_mask and destroyer not in converted and reasons:
+                reason = f"no other strategy applies: {reasons[-1].split(': ', 1)[1]}"
+            chosen[finding] = Choice(strategy.name, result, _with_keras_2_note(finding, reason))
+            break
+        else:
+            chosen[finding] = Choice(MANUAL, None, "no strategy applies: " + "; ".join(reasons))
+    return chosen
+
+
+def _try(
+    strategy: Strategy, finding: Finding, index: SourceIndex | None, kept: bool
+) -> Rewrite | NotApplicable | None:
+    """The rewrite (None without the source, when the finding alone allows it), or why not."""
+    if index is not None:
+        return attempt(strategy, finding, index, kept)
+    reason = not_applicable(strategy, finding, kept)
+    return NotApplicable(reason) if reason is not None else None
+
+
+def _with_keras_2_note(finding: Finding, reason: str) -> str:
+    """auto would have restored the mask for this layer on Keras 3: say why it did not."""
+    down = finding.mask_user
+    if finding.keras_2 and down is not None:
+        reason += f"; mask-aware, for the {down.name} at {down.where}, needs Keras 3"
+    return reason
+
+
+def _strategy(name: str) -> Strategy:
+    return next(s for s in registered() if s.name == name)
+
+
+def producer(finding: Finding) -> Span:
+    assert finding.targets is not None
+    return finding.targets.producer
