@@ -12,13 +12,8 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from codemod.engine.notebooks import (
-    Notebook,
-    parse_notebook,
-    replace_cells,
-    split_virtual,
-    virtual_source,
-)
+from codemod.engine.notebook_cells import split_virtual, virtual_source
+from codemod.engine.notebook_json import Notebook, parse_notebook, replace_cells
 from codemod.engine.sources import SourceError
 
 

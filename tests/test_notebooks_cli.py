@@ -10,6 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from codemod.cli import app
+from codemod.config import Options
+from codemod.engine.check import check_paths, check_stdin
+from codemod.engine.fix import fix_paths, fix_stdin
 
 
 def cell(kind: str, source: list[str], **extra: object) -> dict:
@@ -74,6 +77,26 @@ def test_check_follows_the_mask_across_cells_and_names_them(notebook: Path) -> N
     )
     document = json.loads(invoke("check", "--format", "json", "sensor.ipynb").stdout)
     assert document["findings"][0]["cell"] == 5 and document["findings"][0]["line"] == 1
+
+
+def test_a_notebook_on_stdin_is_checked_and_fixed_like_one_on_disk(notebook: Path) -> None:
+    """Stdin named `x.ipynb` goes through the same notebook dispatch as a notebook path."""
+    options = Options(stdin_filename="sensor.ipynb")
+    raw = notebook.read_bytes()
+    checked = check_stdin(raw, options)
+    on_disk = check_paths(["sensor.ipynb"], options).files[0]
+    assert checked.error is None and checked.path == "sensor.ipynb"
+    assert [f.code.value for f in checked.findings] == ["KMC101"]
+    assert checked.findings == on_disk.findings
+
+    fixed = fix_stdin(raw, options)
+    dry_run = fix_paths(["sensor.ipynb"], options, write=False).files[0]
+    assert fixed.error is None and fixed.changed and fixed.new == dry_run.new
+    assert json.loads(fixed.new)["cells"][:4] == CELLS[:4]
+    assert notebook.read_bytes() == raw
+
+    piped = CliRunner().invoke(app, ["check", "-", "--stdin-filename", "sensor.ipynb"], input=raw)
+    assert piped.exit_code == 1 and piped.stdout == invoke("check", "sensor.ipynb").stdout
 
 
 def test_fix_rewrites_code_cells_only_and_keeps_the_rest(notebook: Path) -> None:

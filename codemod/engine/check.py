@@ -1,16 +1,17 @@
-"""Check files: read each source, run the cheap text test, analyse, and collect the results in path order."""
+"""Check files: run the cheap text test and the analysis on each program, results in path order.
+
+Finding, reading and dispatching the files (notebooks included) is engine/runner.py's job, shared
+with fix; this module holds what only check does, and its reports.
+"""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 from codemod.analysis import AnalysisError, analyze, may_contain_producer
 from codemod.analysis.findings import Finding
 from codemod.config import Options
-from codemod.engine.discover import discover
-from codemod.engine.parallel import collect, run_in_order
-from codemod.engine.sources import Source, SourceError, decode_source, read_source
+from codemod.engine.runner import Program, error_reason, find_files, run_files, run_stdin
 from codemod.gc_pause import gc_paused
 
 
@@ -54,77 +55,47 @@ class RunReport:
         return sum(f.finding_count for f in self.files)
 
 
-def check_source(source: Source, options: Options) -> FileReport:
-    return _analyse(FileReport(source.path), source.text, options)
+@dataclass(frozen=True)
+class _Check:
+    """check as a runner Job: each program is analysed; nothing is ever written."""
+
+    options: Options
+
+    def untouched(self, path: str, raw: bytes = b"", error: str | None = None) -> FileReport:
+        return FileReport(path, error=error)
+
+    def run(self, program: Program) -> FileReport:
+        return _analyse(program, self.options)
 
 
-def _analyse(report: FileReport, text: str, options: Options, locate=None) -> FileReport:
-    if not may_contain_producer(text):
+def _analyse(program: Program, options: Options) -> FileReport:
+    report = FileReport(program.path)
+    if not may_contain_producer(program.text):
         return report
     report.parsed = True
     try:
         with gc_paused():
-            findings = analyze(text, options.target, locate=locate)
-    except AnalysisError as error:
-        report.error = str(error)
-        return report
-    except Exception as error:  # noqa: BLE001 - a bug of ours must not end the run or show a traceback
-        report.error = f"internal error, please report it: {type(error).__name__}: {error}"
+            findings = analyze(program.text, options.target, locate=program.locate)
+    except Exception as error:  # noqa: BLE001 - see error_reason
+        report.error = error_reason(error, AnalysisError)
         return report
     report.findings = [f for f in findings if options.wants(f.code)]
     return report
 
 
-def check_file(path: str, options: Options) -> FileReport:
-    try:
-        source = read_source(path)
-    except SourceError as error:
-        return FileReport(path, error=error.reason)
-    if path.endswith(".ipynb"):
-        return check_notebook(source, options)
-    return check_source(source, options)
-
-
-def check_notebook(source: Source, options: Options) -> FileReport:
-    """A notebook's code cells, checked as the one program they make when run top to bottom."""
-    from codemod.engine.notebooks import parse_notebook, virtual_source
-
-    try:
-        notebook = parse_notebook(source.raw, source.path)
-        if not notebook.is_python or not notebook.code_cells:
-            return FileReport(source.path)
-        virtual = virtual_source(notebook)
-    except SourceError as error:
-        return FileReport(source.path, error=error.reason)
-    return _analyse(FileReport(source.path), virtual.text, options, virtual.locate)
-
-
 def check_stdin(raw: bytes, options: Options) -> FileReport:
-    path = options.stdin_filename or "-"
-    try:
-        source = decode_source(raw, path)
-    except SourceError as error:
-        return FileReport(path, error=error.reason)
-    return check_source(source, options)
+    return run_stdin(raw, _Check(options))
 
 
 def check_paths(paths: list[str], options: Options, progress=None, show=None) -> RunReport:
     """Check every file under `paths`, in path order; `progress` (start/advance/stop) is told.
     With `show`, each file's report is handed over as soon as it is done and then released."""
-    found = discover(
-        paths,
-        exclude=options.exclude,
-        force_exclude=options.force_exclude,
-        extensions=(".py", ".ipynb"),
-    )
-    report = RunReport(errors=list(found.errors))
-    paths = [str(path) for path in found.files]
-    work = functools.partial(check_file, options=options)
+    files, errors = find_files(paths, options)
+    report = RunReport(errors=errors)
 
     def show_and_release(file_report: FileReport) -> None:
         show(file_report)
         file_report.release()
 
-    results = run_in_order(work, FileReport, paths, options.jobs)
-    report.files = collect(results, len(paths), progress, show_and_release if show else None)
+    report.files = run_files(_Check(options), files, progress, show_and_release if show else None)
     return report

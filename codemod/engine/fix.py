@@ -1,4 +1,7 @@
-"""Fix files: read, rewrite (rewrite/pipeline.py), and write back atomically in the file's own encoding.
+"""Fix files: rewrite each program (rewrite/pipeline.py) and write it back atomically in the file's
+own encoding. Finding, reading and dispatching the files (notebooks included) is engine/runner.py's
+job, shared with check; this module holds what only fix does: the fix itself, the guard for files
+with uncommitted changes, the helpers module, the interactive accept, and the writes.
 
 Per file the result is one of: unchanged, changed (written, or only shown with --dry-run), or an
 error with a one-line reason, in which case the file is left exactly as it was.
@@ -14,20 +17,11 @@ from dataclasses import dataclass, field
 from codemod.analysis import AnalysisError
 from codemod.analysis.findings import Finding
 from codemod.config import Options
-from codemod.engine.discover import discover
 from codemod.engine.git_state import dirty_files
 from codemod.engine.helpers_module import HelpersModuleError, ensure_helpers_module
 from codemod.engine.large_stack import on_large_stack
-from codemod.engine.notebooks import parse_notebook, replace_cells, split_virtual, virtual_source
-from codemod.engine.parallel import collect, run_in_order
-from codemod.engine.sources import (
-    Source,
-    SourceError,
-    decode_source,
-    encode_like,
-    read_source,
-    write_atomic,
-)
+from codemod.engine.runner import Program, error_reason, find_files, run_files, run_stdin
+from codemod.engine.sources import SourceError, write_atomic
 from codemod.gc_pause import gc_paused
 from codemod.rewrite.plan import Change
 
@@ -90,79 +84,59 @@ class FixRun:
         return self.errors + [(f.path, f.error) for f in self.files if f.error is not None]
 
 
-def fix_source(source: Source, options: Options) -> FixReport:
-    """The fixed bytes of one source (nothing is written here); notebooks cell by cell."""
+DIRTY = "has uncommitted changes; commit or stash them first, or pass --allow-dirty"
+
+
+@dataclass(frozen=True)
+class _Fix:
+    """fix as a runner Job: with `write`, a changed file is written, unless it is `dirty`."""
+
+    options: Options
+    write: bool = False
+    dirty: frozenset[str] = frozenset()
+
+    def untouched(self, path: str, raw: bytes = b"", error: str | None = None) -> FixReport:
+        return FixReport(path, error=error, old=raw, new=raw)
+
+    def run(self, program: Program) -> FixReport:
+        report = _fix(program, self.options)
+        if report.changed and os.path.realpath(report.path) in self.dirty:
+            report.error = DIRTY
+        elif self.write and report.changed:
+            _write(report)
+        return report
+
+
+def _fix(program: Program, options: Options) -> FixReport:
+    """The fixed bytes of one program (nothing is written here); notebooks cell by cell."""
     from codemod.rewrite.pipeline import FixError, fix_text
 
+    source = program.source
     report = FixReport(source.path, old=source.raw, new=source.raw)
-    notebook = virtual = None
     try:
-        text = source.text
-        if source.path.endswith(".ipynb"):
-            notebook, virtual = _virtual(source)
-            if virtual is None:
-                return report
-            text = virtual.text
         with gc_paused():
             result = on_large_stack(
                 lambda: fix_text(
-                    text,
+                    program.text,
                     options.strategy,
                     options.helpers_module,
                     wanted=options.wants,
-                    cells=virtual,
+                    cells=program.cells,
                     target=options.target,
                 )
             )
-        if notebook is not None and result.text != text:
-            new_cells = split_virtual(virtual, result.text)
-            report.new = replace_cells(notebook, source.raw, new_cells)
-        elif result.text != text:
-            report.new = encode_like(result.text, source)
-    except (AnalysisError, FixError, SourceError) as error:
-        report.error = str(error)
-        return report
-    except Exception as error:  # noqa: BLE001 - a bug of ours must not end the run or show a traceback
-        report.error = f"internal error, please report it: {type(error).__name__}: {error}"
+        if result.text != program.text:
+            report.new = program.encode(result.text)
+    except Exception as error:  # noqa: BLE001 - see error_reason
+        report.error = error_reason(error, (AnalysisError, FixError, SourceError))
         return report
     report.findings = [f for f in result.findings if options.wants(f.code)]
     report.changes = result.changes
     return report
 
 
-def _virtual(source: Source):
-    """The notebook and its code cells as one program, or (notebook, None) if nothing to fix."""
-    notebook = parse_notebook(source.raw, source.path)
-    if not notebook.is_python or not notebook.code_cells:
-        return notebook, None
-    return notebook, virtual_source(notebook)
-
-
-DIRTY = "has uncommitted changes; commit or stash them first, or pass --allow-dirty"
-
-
-def fix_file(
-    path: str, options: Options, write: bool, dirty: frozenset[str] = frozenset()
-) -> FixReport:
-    try:
-        source = read_source(path)
-    except SourceError as error:
-        return FixReport(path, error=error.reason)
-    report = fix_source(source, options)
-    if report.changed and os.path.realpath(path) in dirty:
-        report.error = DIRTY
-    elif write and report.changed:
-        _write(report)
-    return report
-
-
 def fix_stdin(raw: bytes, options: Options) -> FixReport:
-    path = options.stdin_filename or "-"
-    try:
-        source = decode_source(raw, path)
-    except SourceError as error:
-        return FixReport(path, error=error.reason, old=raw, new=raw)
-    return fix_source(source, options)
+    return run_stdin(raw, _Fix(options))
 
 
 def fix_paths(
@@ -177,26 +151,16 @@ def fix_paths(
     """Fix every file under `paths`. With `write`, changed files are written, each only if
     `accept` (the interactive prompt) says yes; the helpers module, if any, is written first.
     `show` sees each report, in path order, while it still holds the file's bytes."""
-    found = discover(
-        paths,
-        exclude=options.exclude,
-        force_exclude=options.force_exclude,
-        extensions=(".py", ".ipynb"),
-    )
-    run = FixRun(errors=list(found.errors))
-    paths = [str(path) for path in found.files]
-    dirty = frozenset() if options.allow_dirty or not write else dirty_files(paths)
+    files, errors = find_files(paths, options)
+    run = FixRun(errors=errors)
+    dirty = frozenset() if options.allow_dirty or not write else dirty_files(files)
     if options.helpers_module is None and accept is None:
         # Each worker writes its own files: a file is wholly old or wholly new whatever happens.
-        work = functools.partial(fix_file, options=options, write=write, dirty=dirty)
-        results = run_in_order(work, FixReport, paths, options.jobs)
         each = functools.partial(_done, show=show, details=details) if show else None
-        run.files = collect(results, len(paths), progress, each)
+        run.files = run_files(_Fix(options, write, dirty), files, progress, each)
         return run
     # Asking the user, or writing the helpers module first, needs every result here first.
-    work = functools.partial(fix_file, options=options, write=False, dirty=dirty)
-    results = run_in_order(work, FixReport, paths, options.jobs)
-    run.files = collect(results, len(paths), progress)
+    run.files = run_files(_Fix(options, False, dirty), files, progress)
     if not write:
         return _show_all(run, show)
     chosen = []

@@ -38,6 +38,7 @@ _FOREIGN_BOMS = (
 )
 _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+_INDENT_RE = re.compile(r"[ \t\f]*")
 
 
 class SourceError(Exception):
@@ -207,6 +208,12 @@ def split_lines(text: str) -> list[str]:
     Unlike `str.splitlines`, form feeds, U+2028 and friends do not end a line (Python agrees).
     """
     return _LINE_RE.findall(text)
+
+
+def indent_of(line: str) -> str:
+    """The blanks (spaces, tabs, form feeds) that start the line."""
+    found = _INDENT_RE.match(line)
+    return found.group() if found else ""
 
 
 def newline_style(text: str) -> str:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 
 class Cells(Protocol):
-    """A notebook's virtual source as the rewrite sees it (engine/notebooks.VirtualSource)."""
+    """A notebook's virtual source as the rewrite sees it (engine/notebook_cells.VirtualSource)."""
 
     def locate(self, line: int) -> tuple[int, int]: ...
 
