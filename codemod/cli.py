@@ -1,13 +1,29 @@
-"""The `keras-mask-codemod` command: parse options, call the engine, render. Nothing else lives here."""
+"""The `keras-mask-codemod` command: parse options, call the engine, render. Nothing else lives here.
+
+check and fix share most of their options and set-up: the options are declared once, as the
+fields of `SharedOptions`, which `_with_shared_options` adds to each command, and `_Setup` turns
+them into the run's Options. What the commands print is codemod/output/render.py's, their exit
+status codemod/output/exit_codes.py's. Imports stay inside the commands: `--version` and `check`
+on a clean file must start fast.
+"""
 
 from __future__ import annotations
 
+import copy
+import inspect
 import sys
-from typing import Annotated, Optional
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Optional, get_args
 
 import typer
+from typer.core import TyperCommand
 
 from codemod import __version__
+from codemod.output import exit_codes
+
+if TYPE_CHECKING:
+    from codemod.config import Options
 
 app = typer.Typer(
     name="keras-mask-codemod",
@@ -28,13 +44,11 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
 
 def _version(value: bool) -> None:
     if value:
         sys.stdout.write(f"keras-mask-codemod {__version__}\n")
-        raise typer.Exit(EXIT_CLEAN)
+        raise typer.Exit(exit_codes.CLEAN)
 
 
 @app.callback()
@@ -55,8 +69,12 @@ PathsArg = Annotated[
         help="Files and folders to check (default: .). Use - to read stdin.", metavar="PATH"
     ),
 ]
-
-
+FormatOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--format", help="Output format: text (default), json, github or sarif.", metavar="FORMAT"
+    ),
+]
 SelectOpt = Annotated[
     Optional[list[str]],  # noqa: UP045
     typer.Option(
@@ -101,157 +119,189 @@ TargetOpt = Annotated[
 ]
 
 
+@dataclass
+class SharedOptions:
+    """The path argument and the options check and fix share, declared once: typer reads these
+    fields (their order is the order of `--help`) and each command receives them as one value."""
+
+    paths: PathsArg = None
+    output_format: FormatOpt = None
+    stdin_filename: StdinFilenameOpt = None
+    select: SelectOpt = None
+    ignore: IgnoreOpt = None
+    exclude: ExcludeOpt = None
+    force_exclude: ForceExcludeOpt = False
+    quiet: QuietOpt = False
+    verbose: VerboseOpt = False
+    jobs: JobsOpt = None
+    target_keras: TargetOpt = None
+
+    def __post_init__(self) -> None:
+        self.paths = self.paths or ["."]
+
+    @property
+    def from_stdin(self) -> bool:
+        return self.paths == ["-"]
+
+
+def _with_shared_options(format_help: str | None = None) -> Callable[[Callable], Callable]:
+    """Make `command(shared: SharedOptions, **own)` a typer command that takes the shared options
+    too: the path argument, then the command's own options, then the shared ones (--format's help
+    may be the command's own)."""
+
+    def decorate(command: Callable) -> Callable:
+        shared = list(inspect.signature(SharedOptions, eval_str=True).parameters.values())
+        own = list(inspect.signature(command, eval_str=True).parameters.values())[1:]
+        if format_help is not None:
+            shared = [
+                _with_help(p, format_help) if p.name == "output_format" else p for p in shared
+            ]
+
+        def run(**given: object) -> None:
+            command(SharedOptions(**{p.name: given.pop(p.name) for p in shared}), **given)
+
+        run.__signature__ = inspect.Signature([shared[0], *own, *shared[1:]])
+        run.__name__, run.__doc__ = command.__name__, command.__doc__
+        return run
+
+    return decorate
+
+
+def _with_help(parameter: inspect.Parameter, help: str) -> inspect.Parameter:
+    """`parameter` as typer declares it (`Annotated[type, typer.Option(...)]`), with other help."""
+    kind, info = get_args(parameter.annotation)
+    info = copy.copy(info)
+    info.help = help
+    return parameter.replace(annotation=Annotated[kind, info])
+
+
+class _Setup:
+    """What check and fix do first: find the project's settings (pyproject.toml near the first
+    path), settle the output format, and build the run's Options from the command line, else
+    the settings, else the defaults. Each mistake is a one-line usage error."""
+
+    def __init__(self, shared: SharedOptions) -> None:
+        from codemod.config import OUTPUT_FORMATS
+
+        self.shared = shared
+        self.start = _start(shared.paths, shared.stdin_filename)
+        self.settings = _settings(self.start)
+        output_format = shared.output_format or self.settings.output_format or "text"
+        self.output_format = _one_of("--format", output_format, OUTPUT_FORMATS)
+
+    def options(self, jobs: int | None = None, **own: object) -> Options:
+        """The Options of the run; `own` are the command's own (fix: the strategy...)."""
+        from codemod.config import Options
+
+        shared, settings = self.shared, self.settings
+        target = _target(shared.target_keras, settings, self.start)
+        return Options(
+            exclude=tuple(shared.exclude if shared.exclude is not None else settings.exclude or ()),
+            force_exclude=shared.force_exclude or bool(settings.force_exclude),
+            select=_codes(shared.select or settings.select, shared.ignore or settings.ignore),
+            stdin_filename=shared.stdin_filename,
+            output_format=self.output_format,
+            jobs=jobs or shared.jobs or default_jobs(),
+            target=target,
+            **own,
+        )
+
+
 @app.command()
-def check(
-    paths: PathsArg = None,
-    output_format: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--format",
-            help="Output format: text (default), json, github or sarif.",
-            metavar="FORMAT",
-        ),
-    ] = None,
-    stdin_filename: StdinFilenameOpt = None,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    exclude: ExcludeOpt = None,
-    force_exclude: ForceExcludeOpt = False,
-    quiet: QuietOpt = False,
-    verbose: VerboseOpt = False,
-    jobs: JobsOpt = None,
-    target_keras: TargetOpt = None,
-) -> None:
+@_with_shared_options()
+def check(shared: SharedOptions) -> None:
     """Report every place where a Keras mask reaches a layer that destroys it.
 
     Exit status: 0 nothing found, 1 findings, 2 a file could not be read or parsed.
     """
-    from codemod.config import OUTPUT_FORMATS
     from codemod.engine.check import RunReport, check_paths, check_stdin
-    from codemod.output import github, json_report, terminal, text
+    from codemod.output.render import CheckOutput
+    from codemod.output.terminal import ProgressBar
 
-    paths = paths or ["."]
-    start = _start(paths, stdin_filename)
-    settings = _settings(start)
-    output_format = output_format or settings.output_format or "text"
-    if output_format not in OUTPUT_FORMATS:
-        _usage_error(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
-    options = _options(
-        settings,
-        exclude,
-        force_exclude,
-        select,
-        ignore,
-        stdin_filename,
-        output_format=output_format,
-        jobs=jobs or default_jobs(),
-        target=_target(target_keras, settings, start),
-    )
-    if verbose:
-        sys.stderr.write(text.target_line(options.target) + "\n")
-    render = github.finding_line if output_format == "github" else text.finding_line
-
-    def show(file_report) -> None:
-        """Each file's findings as soon as it is done (text and github formats)."""
-        lines = [render(file_report.path, finding) for finding in file_report.findings]
-        sys.stdout.write("".join(line + "\n" for line in lines))
-
-    streaming = output_format not in ("json", "sarif")
-    if paths == ["-"]:
+    options = _Setup(shared).options()
+    output = CheckOutput(options, quiet=shared.quiet, verbose=shared.verbose)
+    output.start()
+    if shared.from_stdin:
         report = RunReport(files=[check_stdin(sys.stdin.buffer.read(), options)])
-        if streaming:
-            show(report.files[0])
+        if output.show is not None:
+            output.show(report.files[0])
     else:
-        bar = terminal.ProgressBar(sys.stderr)
-        report = check_paths(paths, options, progress=bar, show=show if streaming else None)
-
-    if output_format == "json":
-        sys.stdout.write(json_report.render(report, options.target))
-    elif output_format == "sarif":
-        from codemod.output import sarif
-
-        found = [(path, finding, None) for path, finding in report.findings]
-        sys.stdout.write(sarif.render(found, report.all_errors))
-    elif output_format == "github":
-        lines = [github.error_line(path, reason) for path, reason in report.all_errors]
-        sys.stdout.write("".join(line + "\n" for line in lines))
-    else:
-        for path, reason in report.all_errors:
-            sys.stderr.write(text.error_line(path, reason) + "\n")
-        if verbose:
-            sys.stderr.write("".join(text.check_file_line(f) + "\n" for f in report.files))
-        if not quiet:
-            sys.stderr.write(text.summary_line(report) + "\n")
-    sys.stdout.flush()
-    if report.all_errors:
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_FINDINGS if report.finding_count else EXIT_CLEAN)
+        bar = ProgressBar(sys.stderr)
+        report = check_paths(shared.paths, options, progress=bar, show=output.show)
+    output.finish(report)
+    raise typer.Exit(exit_codes.of_check(report))
 
 
-@app.command()
+StrategyOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    # The help names the registered strategies: _FixCommand writes it when --help is shown.
+    typer.Option("--strategy", help="How to rewrite.", metavar="STRATEGY"),
+]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option("--dry-run", "--diff", help="Write nothing; print the diff that fix would apply."),
+]
+InteractiveOpt = Annotated[
+    bool,
+    typer.Option(
+        "--interactive", "-i", help="Show each file's changes and ask before writing them."
+    ),
+]
+ReportOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--report",
+        help="Also write a JSON report of every file, finding and rewrite to this file.",
+        metavar="FILE.json",
+    ),
+]
+AllowDirtyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-dirty", help="Also fix files with uncommitted changes in git (refused by default)."
+    ),
+]
+HelpersModuleOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--helpers-module",
+        help="Import the helper layers from this module (e.g. myproject.mask_layers), "
+        "written once, instead of adding them to each file.",
+        metavar="MODULE",
+    ),
+]
+
+
+class _FixCommand(TyperCommand):
+    """`fix --help` names the strategies registered when it is shown."""
+
+    def format_help(self, ctx, formatter) -> None:
+        for param in self.params:
+            if param.name == "strategy":
+                param.help = _strategy_help()
+        super().format_help(ctx, formatter)
+
+
+def _strategy_help() -> str:
+    """`auto (default: per finding), mask-aware, lambda or remove.`, from the registry."""
+    from codemod.rewrite import strategies
+
+    *names, last = [strategy.name for strategy in strategies.registered()]
+    return f"{strategies.AUTO} (default: per finding), {', '.join(names)} or {last}."
+
+
+@app.command(cls=_FixCommand)
+@_with_shared_options(
+    format_help="How to report the rewrites: text (default), json, github or sarif."
+)
 def fix(
-    paths: PathsArg = None,
-    strategy: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--strategy",
-            help="auto (default: per finding), mask-aware, lambda or remove.",
-            metavar="STRATEGY",
-        ),
-    ] = None,
-    dry_run: Annotated[
-        bool,
-        typer.Option(
-            "--dry-run", "--diff", help="Write nothing; print the diff that fix would apply."
-        ),
-    ] = False,
-    interactive: Annotated[
-        bool,
-        typer.Option(
-            "--interactive", "-i", help="Show each file's changes and ask before writing them."
-        ),
-    ] = False,
-    report_path: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--report",
-            help="Also write a JSON report of every file, finding and rewrite to this file.",
-            metavar="FILE.json",
-        ),
-    ] = None,
-    allow_dirty: Annotated[
-        bool,
-        typer.Option(
-            "--allow-dirty",
-            help="Also fix files with uncommitted changes in git (refused by default).",
-        ),
-    ] = False,
-    helpers_module: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--helpers-module",
-            help="Import the helper layers from this module (e.g. myproject.mask_layers), "
-            "written once, instead of adding them to each file.",
-            metavar="MODULE",
-        ),
-    ] = None,
-    output_format: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--format",
-            help="How to report the rewrites: text (default), json, github or sarif.",
-            metavar="FORMAT",
-        ),
-    ] = None,
-    stdin_filename: StdinFilenameOpt = None,
-    select: SelectOpt = None,
-    ignore: IgnoreOpt = None,
-    exclude: ExcludeOpt = None,
-    force_exclude: ForceExcludeOpt = False,
-    quiet: QuietOpt = False,
-    verbose: VerboseOpt = False,
-    jobs: JobsOpt = None,
-    target_keras: TargetOpt = None,
+    shared: SharedOptions,
+    strategy: StrategyOpt = None,
+    dry_run: DryRunOpt = False,
+    interactive: InteractiveOpt = False,
+    report_path: ReportOpt = None,
+    allow_dirty: AllowDirtyOpt = False,
+    helpers_module: HelpersModuleOpt = None,
 ) -> None:
     """Rewrite every destroyed mask with a strategy that says what it guarantees.
 
@@ -262,105 +312,63 @@ def fix(
     Exit status: 0 done (or nothing to do), 1 findings were left for review (with --dry-run: changes
     would be made), 2 a file could not be read, parsed or fixed safely.
     """
-    from codemod.config import OUTPUT_FORMATS
     from codemod.engine.fix import FixRun, fix_paths, fix_stdin
-    from codemod.output import github, json_report, terminal, text
-    from codemod.output.diff import unified_diff
-    from codemod.rewrite import strategies
+    from codemod.output.prompt import Prompt
+    from codemod.output.render import FixOutput, ReportNotWritten
+    from codemod.output.terminal import ProgressBar
 
-    paths = paths or ["."]
-    start = _start(paths, stdin_filename)
-    settings = _settings(start)
-    strategy = strategy or settings.strategy or "auto"
-    output_format = output_format or settings.output_format or "text"
-    if output_format not in OUTPUT_FORMATS:
-        _usage_error(f"--format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
-    if strategy not in strategies.choices():
-        choices = ", ".join(strategies.choices())
-        _usage_error(f"--strategy must be one of {choices}, not {strategy!r}")
-    if helpers_module is not None and not _is_module_name(helpers_module):
-        _usage_error(f"--helpers-module must be a dotted module name, not {helpers_module!r}")
-    options = _options(
-        settings,
-        exclude,
-        force_exclude,
-        select,
-        ignore,
-        stdin_filename,
-        strategy=strategy,
-        helpers_module=helpers_module or settings.helpers_module,
-        jobs=1 if interactive else jobs or default_jobs(),
-        allow_dirty=allow_dirty,
-        target=_target(target_keras, settings, start),
-    )
-    from_stdin = paths == ["-"]
-    if interactive and (dry_run or from_stdin):
+    options = _fix_options(_Setup(shared), strategy, helpers_module, interactive, allow_dirty)
+    if interactive and (dry_run or shared.from_stdin):
         _usage_error("--interactive cannot be combined with --dry-run or stdin")
-    if verbose:
-        sys.stderr.write(text.target_line(options.target) + "\n")
-    messages = sys.stderr if (dry_run or from_stdin) else sys.stdout
-    colour = terminal.use_colour(sys.stdout)
-
-    def show(report) -> None:
-        """Each file's lines (and diff) as soon as it is done, in path order."""
-        if output_format not in ("json", "sarif"):
-            render = github.change_line if output_format == "github" else text.change_line
-            if report.skipped:
-                messages.write(f"{report.path}: skipped: not applied\n")
-            else:
-                messages.write("".join(render(report.path, c) + "\n" for c in report.changes))
-        if dry_run and report.changed:
-            patch = unified_diff(report.old, report.new, _diff_path(report.path))
-            terminal.write_diff(patch, sys.stdout, colour)
-
-    if from_stdin:
+    output = FixOutput(
+        options,
+        dry_run=dry_run,
+        from_stdin=shared.from_stdin,
+        report_path=report_path,
+        quiet=shared.quiet,
+        verbose=shared.verbose,
+    )
+    output.start()
+    if shared.from_stdin:
         run = FixRun(files=[fix_stdin(sys.stdin.buffer.read(), options)])
-        show(run.files[0])
-        sys.stdout.buffer.write(run.files[0].new or run.files[0].old)
+        output.show_stdin(run.files[0])
     else:
-        accept = _Prompt(colour) if interactive else None
-        bar = None if interactive else terminal.ProgressBar(sys.stderr)
-        # JSON, SARIF and --report need every finding at the end; otherwise keep only counts.
-        details = output_format in ("json", "sarif") or report_path is not None
         run = fix_paths(
-            paths,
+            shared.paths,
             options,
             write=not dry_run,
-            accept=accept,
-            show=show,
-            progress=bar,
-            details=details,
+            accept=Prompt(output.colour) if interactive else None,
+            show=output.show,
+            progress=None if interactive else ProgressBar(sys.stderr),
+            details=output.needs_details,
         )
+    try:
+        output.finish(run)
+    except ReportNotWritten as error:
+        _usage_error(str(error))
+    raise typer.Exit(exit_codes.of_fix(run, dry_run))
 
-    if report_path is not None:
-        document = json_report.render_migration_report(run, strategy, dry_run, options.target)
-        _write_report(report_path, document)
-    if output_format == "json":
-        messages.write(json_report.render_fix(run, dry_run, options.target))
-    elif output_format == "sarif":
-        from codemod.output import sarif
 
-        found = [
-            (report.path, change.finding, _fix_properties(change))
-            for report in run.files
-            for change in report.changes
-        ]
-        messages.write(sarif.render(found, run.all_errors))
-    for path, reason in run.all_errors:
-        if output_format == "github":
-            messages.write(github.error_line(path, reason) + "\n")
-        elif output_format == "text":
-            sys.stderr.write(text.error_line(path, reason) + "\n")
-    if verbose and output_format == "text":
-        sys.stderr.write("".join(text.fix_file_line(f, dry_run) + "\n" for f in run.files))
-    if not quiet and output_format == "text":
-        sys.stderr.write(text.fix_summary_line(run, dry_run) + "\n")
-    sys.stdout.flush()
-    if run.all_errors:
-        raise typer.Exit(EXIT_ERROR)
-    if dry_run:
-        raise typer.Exit(EXIT_FINDINGS if any(f.changed for f in run.files) else EXIT_CLEAN)
-    raise typer.Exit(EXIT_FINDINGS if any(f.unfixed_count for f in run.files) else EXIT_CLEAN)
+def _fix_options(
+    setup: _Setup,
+    strategy: str | None,
+    helpers_module: str | None,
+    interactive: bool,
+    allow_dirty: bool,
+) -> Options:
+    """fix's Options: its own options checked, then the shared ones."""
+    from codemod.rewrite import strategies
+
+    strategy = strategy or setup.settings.strategy or strategies.AUTO
+    strategy = _one_of("--strategy", strategy, strategies.choices())
+    if helpers_module is not None and not _is_module_name(helpers_module):
+        _usage_error(f"--helpers-module must be a dotted module name, not {helpers_module!r}")
+    return setup.options(
+        jobs=1 if interactive else None,  # the prompt asks about one file at a time
+        strategy=strategy,
+        helpers_module=helpers_module or setup.settings.helpers_module,
+        allow_dirty=allow_dirty,
+    )
 
 
 @app.command()
@@ -385,34 +393,6 @@ def explain(
         _usage_error(f"unknown rule code {code!r} (known: {known})")
         raise  # unreachable
     sys.stdout.write(explain_code(rule))
-
-
-class _Prompt:
-    """--interactive: show a file's diff and ask y/n/a/q. A file's rewrites go together, since
-    they depend on each other (helper definitions, imports)."""
-
-    def __init__(self, colour: bool) -> None:
-        self.colour = colour
-        self.answer_all: bool | None = None  # True after "a", False after "q"
-
-    def __call__(self, report) -> bool:
-        from codemod.output import terminal
-        from codemod.output.diff import unified_diff
-
-        if self.answer_all is not None:
-            return self.answer_all
-        patch = unified_diff(report.old, report.new, _diff_path(report.path))
-        terminal.write_diff(patch, sys.stdout, self.colour)
-        while True:
-            sys.stdout.write(f"Apply these changes to {report.path}? [y]es [n]o [a]ll [q]uit: ")
-            sys.stdout.flush()
-            reply = sys.stdin.readline()
-            answer = reply.strip().lower()[:1] if reply else "q"
-            if answer in ("y", "n"):
-                return answer == "y"
-            if answer in ("a", "q"):
-                self.answer_all = answer == "a"
-                return self.answer_all
 
 
 def _start(paths: list[str], stdin_filename: str | None):
@@ -456,19 +436,6 @@ def default_jobs() -> int:
     return cores()
 
 
-def _options(settings, exclude, force_exclude, select, ignore, stdin_filename, **more):
-    """The run's options: the command line where given, else pyproject.toml, else defaults."""
-    from codemod.config import Options
-
-    return Options(
-        exclude=tuple(exclude if exclude is not None else settings.exclude or ()),
-        force_exclude=force_exclude or bool(settings.force_exclude),
-        select=_codes(select or settings.select, ignore or settings.ignore),
-        stdin_filename=stdin_filename,
-        **more,
-    )
-
-
 def _codes(select, ignore):
     from codemod.analysis.findings import Code
     from codemod.config import parse_codes
@@ -481,39 +448,20 @@ def _codes(select, ignore):
         raise  # unreachable: _usage_error exits
 
 
-def _fix_properties(change) -> dict:
-    return {"strategy": change.strategy, "rewrite": change.summary, "reason": change.reason}
-
-
-def _write_report(path: str, document: str) -> None:
-    from codemod.engine.sources import SourceError, write_atomic
-
-    try:
-        write_atomic(path, document.encode("utf-8"))
-    except SourceError as error:
-        _usage_error(f"--report: {error.describe()}")
+def _one_of(option: str, value: str, choices: tuple[str, ...]) -> str:
+    """`value`, if it is one of `choices` (read when the command runs), else a usage error."""
+    if value not in choices:
+        _usage_error(f"{option} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def _is_module_name(name: str) -> bool:
     return all(part.isidentifier() for part in name.split("."))
 
 
-def _diff_path(path: str) -> str:
-    """Paths in a diff are relative, with forward slashes, as `git apply` wants them: relative to
-    the current folder, or, for a file outside it, to the filesystem root (apply it from there)."""
-    import os
-
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute)
-    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
-        _, rest = os.path.splitdrive(absolute)
-        relative = rest.lstrip(os.sep)
-    return relative.replace(os.sep, "/")
-
-
 def _usage_error(message: str) -> None:
     sys.stderr.write(f"keras-mask-codemod: error: {message}\n")
-    raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(exit_codes.ERROR)
 
 
 def main() -> None:
@@ -524,9 +472,9 @@ def main() -> None:
         sys.stderr.write(
             "keras-mask-codemod: interrupted; every file is wholly old or wholly new\n"
         )
-        sys.exit(130)
+        sys.exit(exit_codes.INTERRUPTED)
     except Exception as error:  # noqa: BLE001 - the last guard, after every expected error
         sys.stderr.write(
             f"keras-mask-codemod: internal error, please report it: {type(error).__name__}: {error}\n"
         )
-        sys.exit(EXIT_ERROR)
+        sys.exit(exit_codes.ERROR)

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from codemod.cli import app
 from codemod.engine.helpers_module import helpers_module_text
+from codemod.rewrite import strategies
 
 LSTM_MODEL = (
     "from keras import Sequential, layers\n\n"
@@ -146,6 +147,26 @@ def test_bad_options_are_one_line_usage_errors() -> None:
     )
     bad_module = invoke("fix", "--helpers-module", "my-helpers", ".")
     assert bad_module.exit_code == 2 and "--helpers-module" in bad_module.stderr
+
+
+def test_strategy_choices_and_help_come_from_the_registry() -> None:
+    class Nothing(strategies.Strategy):
+        name = "nothing"
+        summary = "Changes nothing."
+        guarantee = "Nothing."
+        listed = 1000
+
+    def words(text: str) -> str:
+        return " ".join(text.split())
+
+    assert "auto (default: per finding), mask-aware, lambda or remove." in words(
+        invoke("fix", "--help").stdout
+    )
+    with strategies.registering(Nothing):
+        assert "mask-aware, lambda, remove or nothing." in words(invoke("fix", "--help").stdout)
+        result = invoke("fix", "--strategy", "magic", ".")
+        assert "one of auto, mask-aware, lambda, remove, nothing, not 'magic'" in result.stderr
+    assert "or nothing." not in words(invoke("fix", "--help").stdout)
 
 
 def test_python_dash_m_runs_fix(tree: Path) -> None:

@@ -30,6 +30,24 @@ def use_colour(stream: TextIO | BinaryIO) -> bool:
     return bool(isatty and isatty())
 
 
+def write_file_diff(path: str, old: bytes, new: bytes, stream: TextIO, colour: bool) -> None:
+    """Write the diff that turns one file's `old` bytes into `new`, for `git apply` or a person."""
+    from codemod.output.diff import unified_diff
+
+    write_diff(unified_diff(old, new, diff_path(path)), stream, colour)
+
+
+def diff_path(path: str) -> str:
+    """Paths in a diff are relative, with forward slashes, as `git apply` wants them: relative to
+    the current folder, or, for a file outside it, to the filesystem root (apply it from there)."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        _, rest = os.path.splitdrive(absolute)
+        relative = rest.lstrip(os.sep)
+    return relative.replace(os.sep, "/")
+
+
 def write_diff(patch: bytes, stream: TextIO, colour: bool) -> None:
     """Write a unified diff: exact bytes, or coloured for a person to read."""
     if not colour:
