@@ -1,100 +1,152 @@
-"""`keras-mask-codemod explain CODE`: what a rule means, an example, and the strategies that fix it."""
+"""`keras-mask-codemod explain [CODE]`: a rule, from its object in codemod/analysis/rules/.
+
+Nothing here is written by hand for one rule: the title, why it matters and when it applies come
+from the rule object, and what `fix` writes for the rule's first INVALID example, and which of the
+registered strategies apply to it (with the reason when one does not), are computed when asked, by
+running the rewrite on the example. A strategy registered later appears here by itself.
+"""
 
 from __future__ import annotations
 
+import ast
+import textwrap
 from dataclasses import dataclass
 
-from codemod.analysis.findings import CODE_TITLES, Code
+from codemod.analysis import analyze, rules
+from codemod.analysis.findings import Code
+from codemod.rewrite.helper_source import HELPER_HEADER, KERAS_2_HELPER_HEADER
+from codemod.rewrite.pipeline import FixError, fix_text
+from codemod.rewrite.plan import Change
+from codemod.rewrite.strategies import AUTO, registered
+
+WIDTH = 88  # prose is wrapped to this many columns
+INDENT = "    "
 
 
 @dataclass(frozen=True)
-class Explanation:
-    meaning: str
-    before: str
-    after: str  # after `fix --strategy auto`
-    strategies: str
+class Outcome:
+    """What `fix --strategy NAME` does to one example: its rewrites' summaries, or why none."""
+
+    text: str  # the example after fix (unchanged when nothing applies)
+    changes: tuple[Change, ...]
+    error: str = ""  # fix refused the whole text (FixError)
+
+    @property
+    def rewrites(self) -> list[str]:
+        return [c.summary for c in self.changes if c.summary is not None]
+
+    def why_not(self, strategy: str) -> str:
+        """Why the strategy rewrote nothing: the first reason fix gives."""
+        if self.error:
+            return self.error
+        prefix = f"{strategy} not applicable: "
+        reasons = [c.reason.removeprefix(prefix) for c in self.changes if c.summary is None]
+        return reasons[0] if reasons else "no finding to rewrite"
 
 
-_MASK_AWARE = "mask-aware: the layer becomes its Masked* version (same arguments); the mask reaches the layers that use it and outputs at valid steps no longer depend on padding. Keras 3 only: not for Keras 2 code (tf_keras...) or a Keras 2 target."
-_LAMBDA = "lambda: the masking is made explicit (Lambda(apply_mask, ...), on Keras 2 the registered layer ApplyMaskValue(...); no mask_zero; or ApplyMask/EndMask on one branch); every output equals today's."
-_REMOVE = "remove: Masking(0.0) is deleted when no layer on any branch uses its mask; every output equals today's."
-
-EXPLANATIONS: dict[Code, Explanation] = {
-    Code.MASKING_TO_CONV: Explanation(
-        "A Masking layer's mask reaches a convolution. Convolutions do not support masking: Keras 3 "
-        "warns and drops the mask, Keras 2 dropped it silently, so no layer after the convolution "
-        "ever skipped the padded steps.",
-        'layers.Masking(mask_value=-1.0),\nlayers.Conv1D(32, 5, padding="same"),\nlayers.LSTM(16),',
-        'layers.Masking(mask_value=-1.0),\nMaskedConv1D(32, 5, padding="same"),\nlayers.LSTM(16),',
-        f"{_MASK_AWARE}\n{_LAMBDA}\n{_REMOVE}",
-    ),
-    Code.EMBEDDING_TO_CONV: Explanation(
-        "An Embedding(mask_zero=True) makes a mask (token 0 is padding) that reaches a convolution, "
-        "which drops it. The usual text CNN: the mask never did anything after the convolution.",
-        "layers.Embedding(5000, 64, mask_zero=True),\nlayers.Conv1D(64, 5),\n"
-        "layers.GlobalMaxPooling1D(),",
-        "layers.Embedding(5000, 64),\nlayers.Conv1D(64, 5),\nlayers.GlobalMaxPooling1D(),",
-        f"{_MASK_AWARE}\n{_LAMBDA}\nremove: does not apply (only Masking can be removed).",
-    ),
-    Code.OTHER_PRODUCER_TO_CONV: Explanation(
-        "Another mask producer (a Lambda given mask=..., a layer of yours with compute_mask) "
-        "feeds a convolution, which drops the mask.",
-        "layers.Lambda(scale, mask=keep_mask),\nlayers.Conv1D(64, 5),",
-        "layers.Lambda(scale, mask=keep_mask),\nMaskedConv1D(64, 5),",
-        f"{_MASK_AWARE}\nlambda and remove: do not apply to these producers.",
-    ),
-    Code.TO_OTHER_DESTROYER: Explanation(
-        "A mask reaches a layer other than a convolution that does not support masking: pooling, "
-        "Flatten, Reshape, a nested model, a custom layer without supports_masking.",
-        "layers.Masking(),\nlayers.MaxPooling1D(2),\nlayers.LSTM(8),",
-        "layers.Masking(),\nMaskedMaxPooling1D(2),\nlayers.LSTM(8),",
-        "\n".join(
-            (
-                _MASK_AWARE + " Not for Reshape, Permute, nested models or your own layers: "
-                "no sound mask-aware version exists.",
-                _LAMBDA,
-                _REMOVE,
-            )
-        ),
-    ),
-    Code.TIME_DISTRIBUTED: Explanation(
-        "A mask reaches TimeDistributed around a layer that changes its shape (Conv2D...). "
-        "TimeDistributed passes the mask on unchanged, so it no longer matches the output: after "
-        "Masking on video the per-pixel mask goes on stale and an LSTM after it fails when the "
-        "model runs, in Keras 3.15 ('Incompatible shapes' under jax, 'Dimensions must be equal' "
-        "under TensorFlow).",
-        "layers.Masking(),\nlayers.TimeDistributed(layers.Conv2D(16, 3)),\n"
-        "layers.TimeDistributed(layers.Flatten()),\nlayers.LSTM(8),",
-        "layers.Masking(),\nMaskedTimeDistributed(layers.Conv2D(16, 3)),\n"
-        "layers.TimeDistributed(layers.Flatten()),\nlayers.LSTM(8),",
-        "mask-aware: MaskedTimeDistributed zeroes masked positions and passes on one mask value per "
-        "frame, so the LSTM skips the padded frames.\n"
-        "lambda and remove: do not apply (the model cannot run with the stale mask).",
-    ),
-    Code.MANUAL_REVIEW: Explanation(
-        "A mask producer is present but the analysis cannot follow where its mask goes (a "
-        "mask_zero that is a variable, a function from another module, a list built at run time). "
-        "fix never rewrites these: review them by hand.",
-        "layers.Embedding(5000, 64, mask_zero=use_mask),\nlayers.Conv1D(64, 5),",
-        "layers.Embedding(5000, 64, mask_zero=use_mask),\nlayers.Conv1D(64, 5),",
-        "none: the path cannot be followed statically.",
-    ),
-}
+def outcome(example: str, strategy: str = AUTO) -> Outcome:
+    """Run `fix` (in memory, helpers written into the file as `fix` does by default)."""
+    try:
+        result = fix_text(example, strategy)
+    except FixError as error:
+        return Outcome(example, (), str(error))
+    return Outcome(result.text, tuple(result.changes))
 
 
 def explain(code: Code) -> str:
-    item = EXPLANATIONS[code]
-    return (
-        f"{code.value}: {CODE_TITLES[code]}\n\n{item.meaning}\n\n"
-        f"Before:\n{_indent(item.before)}\n\nAfter `fix` (auto):\n{_indent(item.after)}\n\n"
-        f"Strategies:\n{_indent(item.strategies)}\n"
-    )
+    rule = rules.get(code)
+    example = rule.invalid[0]
+    auto = outcome(example)
+    lines = [f"line {f.line}" for f in analyze(example) if f.code is code]
+    sections = [
+        f"{code.value} ({rule.name}): {rule.title}",
+        _section("Why it matters", _wrap(rule.why)),
+        _section("When it is reported", _wrap(rule.when)),
+        _section(f"Example ({code.value} at {', '.join(lines) or 'no line'})", _indent(example)),
+        _section("What `fix` (auto) does with it", _auto(example, auto)),
+        _section("Strategies (`fix --strategy NAME`)", _strategies(example)),
+    ]
+    return "\n\n".join(sections) + "\n"
 
 
 def summary() -> str:
-    lines = [f"{code.value}  {CODE_TITLES[code]}" for code in Code]
+    lines = [f"{r.code.value}  {r.name}\n{' ' * 8}{r.title}" for r in rules.RULES]
     return "\n".join(lines) + "\n\nRun `keras-mask-codemod explain CODE` for one of them.\n"
 
 
+def _auto(example: str, auto: Outcome) -> str:
+    lines = [_change_line(change) for change in auto.changes] or [auto.error]
+    said = "\n".join(_wrap(line, INDENT, INDENT * 2) for line in lines)
+    if auto.text == example:
+        return f"{said}\n\n{INDENT}It leaves the file as it is."
+    return f"{said}\n\n{_indent(collapse_helpers(example, auto.text))}"
+
+
+def _change_line(change: Change) -> str:
+    """As `fix` prints it, without the path."""
+    where = f"line {change.finding.line}"
+    if change.summary is not None:
+        return f"{where}: {change.strategy}: {change.summary} ({change.reason})"
+    return f"{where}: {change.strategy}: {change.finding.code.value} {change.reason}"
+
+
+def _strategies(example: str) -> str:
+    parts = []
+    for strategy in registered():
+        result = outcome(example, strategy.name)
+        if result.rewrites:
+            verdict = f"applies to the example: {'; '.join(result.rewrites)}"
+        else:
+            verdict = f"does not apply to the example: {result.why_not(strategy.name)}"
+        guarantee = _wrap(f"Guarantee: {strategy.guarantee}", INDENT)
+        parts.append(_wrap(f"{strategy.name}: {verdict}", "", INDENT) + "\n" + guarantee)
+    return _indent("\n".join(parts))
+
+
+def collapse_helpers(before: str, after: str) -> str:
+    """`after` with the helper definitions fix added (after the helpers' header comment: every
+    top-level function and class `before` did not define) shortened to one comment line."""
+    lines = after.splitlines()
+    header = next(
+        (i for i, line in enumerate(lines) if line in (HELPER_HEADER, KERAS_2_HELPER_HEADER)), None
+    )
+    if header is None:
+        return after.rstrip("\n")
+    known = {node.name for node in ast.parse(before).body if hasattr(node, "name")}
+    added = [
+        node
+        for node in ast.parse(after).body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+        and node.name not in known
+        and node.lineno > header
+    ]
+    if not added:
+        return after.rstrip("\n")
+    end = max(node.end_lineno or node.lineno for node in added)
+    classes = [node.name for node in added if isinstance(node, ast.ClassDef)]
+    functions = len(added) - len(classes)
+    what = ", ".join(classes) or "helper functions"
+    if classes and functions:
+        uses = "it uses" if len(classes) == 1 else "they use"
+        what += f" and the {functions} function{'s' if functions > 1 else ''} {uses}"
+    note = f"# ... {what}: {end - header - 1} lines, not shown here ..."
+    return "\n".join([*lines[: header + 1], note, *lines[end:]]).rstrip("\n")
+
+
+def _section(heading: str, body: str) -> str:
+    return f"{heading}:\n{body}"
+
+
+def _wrap(text: str, first: str = INDENT, rest: str | None = None) -> str:
+    return textwrap.fill(
+        text,
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=first if rest is None else rest,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
 def _indent(text: str) -> str:
-    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+    return "\n".join(f"{INDENT}{line}" if line else "" for line in text.splitlines())

@@ -3,21 +3,22 @@
 The suite runs this module once under TensorFlow (how most users run Keras) and once under jax.
 The examples are:
 
-- `keras-mask-codemod explain`: each rule's `before` and `after` layer lines
-  (codemod/explain.py `EXPLANATIONS`; `after` is what `fix --strategy auto` writes);
+- the rules' examples (codemod/analysis/rules/): each INVALID program, which `explain` shows with
+  what `fix --strategy auto` writes for it, and each VALID one (it must not warn);
 - the README's python blocks under "Before and after", and the `mask-aware`, `lambda` and
   `remove` before/after blocks under "Strategies and what they guarantee".
 
-Each example is made into a complete model file, in the import spelling users write (mostly
-TensorFlow's `from tensorflow import keras` / `from tensorflow.keras import layers`, some
-`import keras`). The real command line, `python -m codemod fix FILE`, rewrites a copy of it, and
-the part of the result after the `SENTINEL` line must be the example's "after" (with its
-wrapping), line for line, up to indentation. Then both files are executed as written, with their
-own imports, and their models built, run, saved and loaded:
+Each example is a complete model file, in the import spelling users write (mostly TensorFlow's
+`from tensorflow import keras` / `from tensorflow.keras import layers`, some `import keras`): a
+rule's example as it is, a README block with imports and an Input added. The real command line,
+`python -m codemod fix FILE`, rewrites a copy of it, and the result must be the "after" shown,
+line for line, up to indentation: for a rule, the whole file `explain` computes; for the README,
+the part after the `SENTINEL` line. Then both files are executed as written, with their own
+imports, and their models built, run, saved and loaded:
 
 - the original warns that a layer "does not support masking" (KMC301 instead: see
-  `STALE_MASK_FAILURES`), the fixed one does not warn while it is built and predicts on a
-  batch with masked steps;
+  `STALE_MASK_FAILURES`; KMC900's examples warn but fix leaves them: see `LEFT_FOR_REVIEW`), the
+  fixed one does not warn while it is built and predicts on a batch with masked steps;
 - the fixed model keeps the promise of the strategy fix names in the line it prints: lambda and
   remove give the original's outputs with the original's weights; mask-aware gives, on a
   right-padded batch, what the same weights give on the unpadded prefix (final outputs, and
@@ -46,7 +47,8 @@ import numpy as np
 import pytest
 
 from codemod.analysis.findings import Code
-from codemod.explain import EXPLANATIONS
+from codemod.analysis.rules import RULES, Rule
+from codemod.explain import outcome
 
 keras = pytest.importorskip("keras")
 from tests.keras_compat import get_keras_mask
@@ -73,32 +75,19 @@ TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
 # Different lengths: XLA may sum in another order.
 INVARIANCE_TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
 
-# Everything from this line on must be the example's "after" once fix has run (fix puts its
-# helper definitions after the imports, above it).
+# In a README example, everything from this line on must be the example's "after" once fix has
+# run (fix puts its helper definitions after the imports, above it).
 SENTINEL = "# --- the example ---"
 
 TF_IMPORTS = "from tensorflow import keras\nfrom tensorflow.keras import layers\n"
 KERAS_IMPORTS = "import keras\nfrom keras import layers\n"
-# KMC103's `layers.Lambda(scale, mask=keep_mask)` needs the two functions; registered by name, as a
-# user who saves such a model must.
-SCALE_AND_KEEP_MASK = '''
-
-@keras.utils.register_keras_serializable()
-def scale(x):
-    return x * 2.0
-
-
-@keras.utils.register_keras_serializable()
-def keep_mask(inputs, mask=None):
-    """A step is valid unless all its features are 0."""
-    return keras.ops.any(keras.ops.not_equal(inputs, 0.0), axis=-1)
-'''
 
 
 @dataclass(frozen=True)
 class Example:
     """One before/after pair as a complete file: `before` is the file the test writes; fix must
-    turn everything from SENTINEL on into `expected_tail`."""
+    turn everything from SENTINEL on (the whole file, if it has no SENTINEL) into
+    `expected_tail`."""
 
     id: str
     before: str
@@ -115,44 +104,36 @@ def sequential_file(imports: str, input_layer: str, layer_lines: list[str]) -> s
 
 
 # --------------------------------------------------------------------------------------------
-# The explain examples: `before` lines inside a Sequential, after an Input that fits them
+# The rules' examples: complete programs, fixed as they are
 
 
-EXPLAIN_WRAPPING = {
-    Code.MASKING_TO_CONV: (TF_IMPORTS, "keras.Input((12, 4))"),
-    Code.EMBEDDING_TO_CONV: (KERAS_IMPORTS, 'keras.Input((20,), dtype="int32")'),
-    Code.OTHER_PRODUCER_TO_CONV: (TF_IMPORTS + SCALE_AND_KEEP_MASK, "keras.Input((12, 4))"),
-    Code.TO_OTHER_DESTROYER: (KERAS_IMPORTS, "keras.Input((12, 4))"),
-    # video: frames of 6x6 pixels, 3 channels
-    Code.TIME_DISTRIBUTED: (TF_IMPORTS, "keras.Input((4, 6, 6, 3))"),
-}
-NOT_RUNNABLE = {
-    Code.MANUAL_REVIEW: "KMC900 has nothing to run: its example's mask_zero is a variable "
-    "(use_mask) and fix leaves it as it is, by design",
-}
+# KMC900 (manual review): fix leaves its examples as they are, by design (their mask_zero is only
+# known when they run), so there is no fixed model; `test_an_example_left_for_review_warns` runs
+# them instead.
+LEFT_FOR_REVIEW = {Code.MANUAL_REVIEW}
 
 
-def explain_example(code: Code) -> Example:
-    item = EXPLANATIONS[code]
-    imports, input_layer = EXPLAIN_WRAPPING[code]
-    before = sequential_file(imports, input_layer, item.before.splitlines())
-    after = sequential_file(imports, input_layer, item.after.splitlines())
-    return Example(
-        f"explain-{code.value}",
-        before,
-        tail(after),
-        stale_mask=code is Code.TIME_DISTRIBUTED,
-        lambda_mask=code is Code.OTHER_PRODUCER_TO_CONV,
-    )
+def rule_examples() -> list[Example]:
+    return [
+        Example(
+            f"{rule.code.value}-invalid-{number}",
+            text,
+            outcome(text).text,  # what `explain` shows fix writing
+            stale_mask=rule.code is Code.TIME_DISTRIBUTED,
+            lambda_mask=rule.code is Code.OTHER_PRODUCER_TO_CONV,  # a Lambda(mask=...) stays
+        )
+        for rule in RULES
+        if rule.code not in LEFT_FOR_REVIEW
+        for number, text in enumerate(rule.invalid, 1)
+    ]
 
 
-def test_every_explain_example_is_covered() -> None:
-    assert set(EXPLAIN_WRAPPING) | set(NOT_RUNNABLE) == set(EXPLANATIONS)
-
-
-@pytest.mark.parametrize("code", list(NOT_RUNNABLE), ids=lambda c: c.value)
-def test_explain_example_without_a_model(code: Code) -> None:
-    pytest.skip(NOT_RUNNABLE[code])
+def test_every_rule_example_is_covered() -> None:
+    ids = [example.id for example in EXAMPLES if example.id.startswith("KMC")]
+    assert {i.split("-")[0] for i in ids} | {c.value for c in LEFT_FOR_REVIEW} == {
+        c.value for c in Code
+    }
+    assert len(ids) == sum(len(r.invalid) for r in RULES if r.code not in LEFT_FOR_REVIEW)
 
 
 # --------------------------------------------------------------------------------------------
@@ -275,10 +256,12 @@ def readme_examples() -> list[Example]:
 
 
 def tail(source: str) -> str:
+    if SENTINEL not in source:
+        return source  # a rule's example: the whole file
     return SENTINEL + source.split(SENTINEL, 1)[1]
 
 
-EXAMPLES = [explain_example(code) for code in EXPLAIN_WRAPPING] + readme_examples()
+EXAMPLES = rule_examples() + readme_examples()
 IDS = [example.id for example in EXAMPLES]
 
 
@@ -478,7 +461,7 @@ def normalised(text: str) -> list[str]:
 @pytest.mark.parametrize("example", EXAMPLES, ids=IDS)
 def test_fix_writes_the_after_shown(example: Example, workdir: Path) -> None:
     result = fixed(example, workdir).fixed_path.read_text()
-    assert SENTINEL in result, result
+    assert (SENTINEL in result) == (SENTINEL in example.before), result
     assert normalised(tail(result)) == normalised(example.expected_tail), fixed(
         example, workdir
     ).printed
@@ -632,3 +615,44 @@ def test_fixed_model_saves_and_loads(example: Example, workdir: Path, tmp_path: 
         assert loaded_mask is None
     else:
         np.testing.assert_array_equal(loaded_mask, expected_mask)
+
+
+# --------------------------------------------------------------------------------------------
+# 5. The rules' other examples: VALID ones do not warn; those left for review do, unchanged
+
+
+def written(workdir: Path, name: str, text: str) -> Path:
+    path = workdir / f"{name}.py"
+    path.write_text(text)
+    return path
+
+
+def rule_cases(kind: str, wanted) -> list:
+    return [
+        pytest.param(rule, text, id=f"{rule.code.value}-{kind}-{number}")
+        for rule in RULES
+        if wanted(rule)
+        for number, text in enumerate(getattr(rule, kind), 1)
+    ]
+
+
+@pytest.mark.parametrize(("rule", "text"), rule_cases("valid", lambda rule: True))
+def test_a_valid_example_runs_without_a_mask_warning(rule: Rule, text: str, workdir: Path) -> None:
+    name = f"{rule.code.value}_valid_{rule.valid.index(text) + 1}"
+    run = run_file(written(workdir, name, text), None, catch=False)
+    assert run.warnings == []
+    assert np.isfinite(predict(run.model, batch_for(run.model, seed=5))).all()
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"), rule_cases("invalid", lambda rule: rule.code in LEFT_FOR_REVIEW)
+)
+def test_an_example_left_for_review_warns(
+    rule: Rule, text: str, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its mask is real (Keras warns), but fix leaves the file for a person to review."""
+    monkeypatch.delenv("USE_MASK", raising=False)  # KMC900's example reads it: default, a mask
+    name = f"{rule.code.value}_invalid_{rule.invalid.index(text) + 1}"
+    run = run_file(written(workdir, name, text), None, catch=False)
+    assert run.warnings, "the original should warn that a layer destroys a mask"
+    assert outcome(text).text == text

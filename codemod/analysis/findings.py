@@ -7,7 +7,8 @@ from enum import Enum
 
 
 class Code(str, Enum):
-    """Stable rule codes; README.md documents each one."""
+    """Stable rule codes. Each has a rule object, with its title, explanation and examples, in
+    codemod/analysis/rules/ (one module per code)."""
 
     MASKING_TO_CONV = "KMC101"
     EMBEDDING_TO_CONV = "KMC102"
@@ -15,19 +16,6 @@ class Code(str, Enum):
     TO_OTHER_DESTROYER = "KMC201"
     TIME_DISTRIBUTED = "KMC301"
     MANUAL_REVIEW = "KMC900"
-
-
-CODE_TITLES: dict[Code, str] = {
-    Code.MASKING_TO_CONV: "a Masking layer's mask reaches a convolution, which destroys it",
-    Code.EMBEDDING_TO_CONV: "an Embedding(mask_zero=True) mask reaches a convolution, which destroys it",
-    Code.OTHER_PRODUCER_TO_CONV: "another mask producer's mask reaches a convolution, which destroys it",
-    Code.TO_OTHER_DESTROYER: "a mask reaches a layer that does not support masking (pooling, Flatten, "
-    "Reshape, a custom layer...)",
-    Code.TIME_DISTRIBUTED: "a mask reaches TimeDistributed around a layer that changes its shape: "
-    "the mask goes on stale",
-    Code.MANUAL_REVIEW: "a mask producer is present but its mask flows where the analysis cannot follow: "
-    "review by hand",
-}
 
 
 @dataclass(frozen=True)

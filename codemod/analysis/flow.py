@@ -13,9 +13,10 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from codemod.analysis import rules
 from codemod.analysis.findings import Code, Finding, Place, Producer, Site, Span, Targets
 from codemod.analysis.values import Layer, Node, Tensor, Trace
-from codemod.catalogue import Family, HelperMask, Passes
+from codemod.catalogue import HelperMask, Passes
 
 
 def has_mask_aware_version(layer: Layer) -> bool:
@@ -157,14 +158,10 @@ class Graph:
                 continue
             if not trace.certain:
                 code = Code.MANUAL_REVIEW
-            elif layer.fact is not None and layer.fact.family is Family.CONVOLUTION:
-                code = {
-                    "masking": Code.MASKING_TO_CONV,
-                    "embedding": Code.EMBEDDING_TO_CONV,
-                    "keras-hub-embedding": Code.EMBEDDING_TO_CONV,
-                }.get(trace.producer.producer.kind, Code.OTHER_PRODUCER_TO_CONV)  # type: ignore[union-attr]
-            else:
-                code = Code.TO_OTHER_DESTROYER
+            else:  # the rule covering this producer and layer (codemod/analysis/rules/)
+                family = layer.fact.family if layer.fact is not None else None
+                kind = trace.producer.producer.kind  # type: ignore[union-attr]
+                code = rules.at_destroyer(kind, family).code
             self._report(code, trace, layer, layer.node, layer.name, node, trace.doubt)
 
     def _report(

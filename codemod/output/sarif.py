@@ -11,7 +11,8 @@ import json
 from urllib.parse import quote
 
 from codemod import __version__
-from codemod.analysis.findings import CODE_TITLES, Code, Finding
+from codemod.analysis import rules
+from codemod.analysis.findings import Code, Finding
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _RULE_INDEX = {code: index for index, code in enumerate(Code)}
@@ -19,14 +20,12 @@ _RULE_INDEX = {code: index for index, code in enumerate(Code)}
 
 def render(findings: list[tuple[str, Finding, dict | None]], errors: list[tuple[str, str]]) -> str:
     """`findings` are (path, finding, extra properties such as what fix did, or None)."""
-    from codemod.explain import EXPLANATIONS
-
-    rules = [
+    descriptions = [
         {
             "id": code.value,
             "name": code.name.title().replace("_", ""),
-            "shortDescription": {"text": CODE_TITLES[code]},
-            "fullDescription": {"text": EXPLANATIONS[code].meaning},
+            "shortDescription": {"text": rules.get(code).title},
+            "fullDescription": {"text": rules.get(code).why},
             "help": {"text": f"Run `keras-mask-codemod explain {code.value}`."},
             "defaultConfiguration": {"level": "warning"},
         }
@@ -50,7 +49,7 @@ def render(findings: list[tuple[str, Finding, dict | None]], errors: list[tuple[
                     "driver": {
                         "name": "keras-mask-codemod",
                         "version": __version__,
-                        "rules": rules,
+                        "rules": descriptions,
                     }
                 },
                 "results": results,
