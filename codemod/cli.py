@@ -261,6 +261,14 @@ AllowDirtyOpt = Annotated[
         "--allow-dirty", help="Also fix files with uncommitted changes in git (refused by default)."
     ),
 ]
+FollowSymlinksOpt = Annotated[
+    bool,
+    typer.Option(
+        "--follow-symlinks",
+        help="Also fix files whose symlinks lead outside the work tree and the paths given "
+        "(refused by default); they are written where the symlinks point.",
+    ),
+]
 HelpersModuleOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
@@ -301,6 +309,7 @@ def fix(
     interactive: InteractiveOpt = False,
     report_path: ReportOpt = None,
     allow_dirty: AllowDirtyOpt = False,
+    follow_symlinks: FollowSymlinksOpt = False,
     helpers_module: HelpersModuleOpt = None,
 ) -> None:
     """Rewrite every destroyed mask with a strategy that says what it guarantees.
@@ -341,6 +350,7 @@ def fix(
             show=output.show,
             progress=None if interactive else ProgressBar(sys.stderr),
             details=output.needs_details,
+            follow_symlinks=follow_symlinks,
         )
     try:
         output.finish(run)
@@ -363,12 +373,29 @@ def _fix_options(
     strategy = _one_of("--strategy", strategy, strategies.choices())
     if helpers_module is not None and not _is_module_name(helpers_module):
         _usage_error(f"--helpers-module must be a dotted module name, not {helpers_module!r}")
+    _check_helpers_module(helpers_module, setup.settings)
     return setup.options(
         jobs=1 if interactive else None,  # the prompt asks about one file at a time
         strategy=strategy,
         helpers_module=helpers_module or setup.settings.helpers_module,
         allow_dirty=allow_dirty,
     )
+
+
+def _check_helpers_module(option: str | None, settings) -> None:
+    """A helpers module (the option's, else pyproject's) must not shadow a module the project
+    imports from elsewhere (engine/helpers_module.py says which); checked only when one is set,
+    so other runs never look up the installed distributions."""
+    from codemod.engine.helpers_module import shadowing
+    from codemod.settings import SECTION
+
+    module = option or settings.helpers_module
+    reason = None if module is None else shadowing(module)
+    if reason is None:
+        return
+    if option is not None:
+        _usage_error(f"--helpers-module {option} {reason}")
+    _usage_error(f"{settings.path}: [tool.{SECTION}] helpers-module {module!r} {reason}")
 
 
 @app.command()

@@ -29,7 +29,9 @@ Rules, chosen to match what ruff and black users expect:
 * Directory symlinks are never followed during a walk. A file symlink found in a walk is kept only
   when its target is a regular file inside the folder walked, so a fix never writes outside the
   folder the user named; a broken symlink or symlink loop found in a walk is left out silently.
-  Given explicitly, any symlink is followed, and a broken one or a loop becomes an error entry.
+  Given explicitly, any symlink is followed, and a broken one or a loop becomes an error entry
+  (``fix`` then refuses to write a file whose symlinks lead out of the work tree and the paths
+  given, unless ``--follow-symlinks``: see engine/fix.py).
 * A file reached several ways (symlinks, overlapping arguments) is listed once, under its own path
   rather than a symlink's when both are found, otherwise under the first way found.
 * Paths come back as the user gave them: relative to the current directory for relative

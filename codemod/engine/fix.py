@@ -1,14 +1,22 @@
 """Fix files: rewrite each program (rewrite/pipeline.py) and write it back atomically in the file's
 own encoding. Finding, reading and dispatching the files (notebooks included) is engine/runner.py's
-job, shared with check; this module holds what only fix does: the fix itself, the guard for files
-with uncommitted changes, the helpers module, the interactive accept, and the writes.
+job, shared with check; this module holds what only fix does: the fix itself, the guards, the
+helpers module, the interactive accept, and the writes.
 
 Per file the result is one of: unchanged, changed (written, or only shown with --dry-run), or an
 error with a one-line reason, in which case the file is left exactly as it was.
+
+The guards refuse to write a changed file (an error for that file; the run goes on):
+* outside: its real path, every symlink followed, lies outside the work trees holding the paths
+  given and outside those paths themselves (git_state.Places), unless --follow-symlinks;
+* dirty: the file really written, a symlink's target in its own work tree, has uncommitted
+  changes in git, unless --allow-dirty.
+Both hold for the helpers module too. With --dry-run nothing is written, so nothing is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Callable
@@ -17,7 +25,7 @@ from dataclasses import dataclass, field
 from codemod.analysis import AnalysisError
 from codemod.analysis.findings import Finding
 from codemod.config import Options
-from codemod.engine.git_state import dirty_files
+from codemod.engine.git_state import Places, dirty_files
 from codemod.engine.helpers_module import HelpersModuleError, ensure_helpers_module
 from codemod.engine.large_stack import on_large_stack
 from codemod.engine.runner import Program, error_reason, find_files, run_files, run_stdin
@@ -87,20 +95,37 @@ class FixRun:
 DIRTY = "has uncommitted changes; commit or stash them first, or pass --allow-dirty"
 
 
+def outside(paths: list[str], places: Places, action: str = "fix it there") -> dict[str, str]:
+    """Why each of `paths` that following symlinks leads out of `places` must not be written:
+    "a symlink to /elsewhere/model.py, outside the work tree; pass --follow-symlinks to fix it
+    there"."""
+    refused = {}
+    for path, real in places.escaping(paths):
+        what = (
+            "a symlink to" if os.path.islink(path) else "reached through a symlinked folder, it is"
+        )
+        refused[path] = f"{what} {real}, outside {places.name}; pass --follow-symlinks to {action}"
+    return refused
+
+
 @dataclass(frozen=True)
 class _Fix:
-    """fix as a runner Job: with `write`, a changed file is written, unless it is `dirty`."""
+    """fix as a runner Job: with `write`, a changed file is written, unless it is `refused`
+    (path -> why: a symlink out of the work tree) or `dirty` (real paths)."""
 
     options: Options
     write: bool = False
     dirty: frozenset[str] = frozenset()
+    refused: dict[str, str] = field(default_factory=dict)
 
     def untouched(self, path: str, raw: bytes = b"", error: str | None = None) -> FixReport:
         return FixReport(path, error=error, old=raw, new=raw)
 
     def run(self, program: Program) -> FixReport:
         report = _fix(program, self.options)
-        if report.changed and os.path.realpath(report.path) in self.dirty:
+        if report.changed and report.path in self.refused:
+            report.error = self.refused[report.path]
+        elif report.changed and os.path.realpath(report.path) in self.dirty:
             report.error = DIRTY
         elif self.write and report.changed:
             _write(report)
@@ -147,20 +172,25 @@ def fix_paths(
     show: Callable[[FixReport], None] | None = None,
     progress=None,
     details: bool = True,
+    follow_symlinks: bool = False,
 ) -> FixRun:
     """Fix every file under `paths`. With `write`, changed files are written, each only if
-    `accept` (the interactive prompt) says yes; the helpers module, if any, is written first.
-    `show` sees each report, in path order, while it still holds the file's bytes."""
+    `accept` (the interactive prompt) says yes and no guard refuses it (see the module's
+    docstring); the helpers module, if any, is written first. `show` sees each report, in path
+    order, while it still holds the file's bytes."""
     files, errors = find_files(paths, options)
     run = FixRun(errors=errors)
-    dirty = frozenset() if options.allow_dirty or not write else dirty_files(files)
+    refused = outside(files, Places.of(paths)) if write and not follow_symlinks else {}
+    kept = [path for path in files if path not in refused]
+    dirty = frozenset() if options.allow_dirty or not write else dirty_files(kept)
+    job = _Fix(options, write, dirty, refused)
     if options.helpers_module is None and accept is None:
         # Each worker writes its own files: a file is wholly old or wholly new whatever happens.
         each = functools.partial(_done, show=show, details=details) if show else None
-        run.files = run_files(_Fix(options, write, dirty), files, progress, each)
+        run.files = run_files(job, files, progress, each)
         return run
     # Asking the user, or writing the helpers module first, needs every result here first.
-    run.files = run_files(_Fix(options, False, dirty), files, progress)
+    run.files = run_files(dataclasses.replace(job, write=False), files, progress)
     if not write:
         return _show_all(run, show)
     chosen = []
@@ -171,8 +201,13 @@ def fix_paths(
             report.skipped = True
     if chosen and options.helpers_module is not None:
         # The helpers module must exist before any file importing from it is written.
+        refuse = functools.partial(
+            _refuse_helpers_module,
+            follow_symlinks=follow_symlinks,
+            allow_dirty=options.allow_dirty,
+        )
         try:
-            ensure_helpers_module(options.helpers_module)
+            ensure_helpers_module(options.helpers_module, refuse=refuse)
         except HelpersModuleError as error:
             run.errors.append((error.path, error.reason))
             for report in chosen:
@@ -181,6 +216,18 @@ def fix_paths(
     for report in chosen:
         _write(report)
     return _show_all(run, show)
+
+
+def _refuse_helpers_module(path: str, follow_symlinks: bool, allow_dirty: bool) -> str | None:
+    """The guards, for the helpers module about to be created in the current folder."""
+    if not follow_symlinks:
+        places = Places.of(["."], "the current folder")
+        reason = outside([path], places, "write it there").get(path)
+        if reason is not None:
+            return reason
+    if not allow_dirty and os.path.realpath(path) in dirty_files([path]):
+        return DIRTY  # a committed helpers module deleted and not committed yet, for one
+    return None
 
 
 def _done(

@@ -1,9 +1,14 @@
 """Which files have uncommitted changes in git, so a bulk fix never mixes its edits with the
-user's own unsaved work (the user passes --allow-dirty to say that is fine).
+user's own unsaved work (the user passes --allow-dirty to say that is fine); and which places a
+fix may write to without following a symlink out of the work tree (`Places`).
 
 Git is asked once per repository met: `git status --porcelain -z` from the repository root.
-Modified, staged, added, renamed and untracked files all count: none of them has a committed
-version to go back to. Outside a work tree, or without git, nothing is dirty.
+Modified, staged, added, renamed, deleted and untracked files all count: none of them has a
+committed version to go back to. Outside a work tree, or without git, nothing is dirty.
+
+A file is judged where it is really written: a symlink's target, in the target's own work tree
+(which may be another repository). A symlink git reports (say, an untracked link) makes only the
+link dirty, never the file it points to.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-from codemod.engine.discover import _GIT_LOCATION_VARIABLES
+from codemod.engine.discover import _GIT_LOCATION_VARIABLES, _is_inside
 
 _TIMEOUT_SECONDS = 60
 
@@ -76,7 +82,72 @@ def _status(git: str, root: str) -> set[str]:
         if len(entry) < 4:
             continue
         status, name = entry[:2], entry[3:]
-        dirty.add(os.path.realpath(os.path.join(root, os.fsdecode(name))))
+        dirty.add(_where(os.path.join(root, os.fsdecode(name))))
         if b"R" in status or b"C" in status:
             position += 1  # a rename or copy is followed by the old name
     return dirty
+
+
+def _where(path: str) -> str:
+    """`path` with its folder's symlinks resolved but not its own name: an entry git reports is
+    the entry itself, a symlink included, not the file it points to."""
+    return os.path.join(os.path.realpath(os.path.dirname(path)), os.path.basename(path))
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where a fix may write without following a symlink out: for each path given, the git work
+    tree holding it, or, outside any work tree, the path given itself (a folder and what is
+    below it, or one file). A file is inside when its real path (`os.path.realpath`, every
+    symlink followed) is.
+
+    The folder a given path sits in is found without following symlinks below the current
+    folder: for `linked/model.py`, where `linked` is a symlink, the place is the work tree
+    holding the current folder, not the one `linked` points into. A path that does not lie
+    below the current folder keeps the symlinks of its own folders (an absolute path an editor
+    passes, `/tmp/...` on macOS), except a symlink as its last part.
+    """
+
+    roots: tuple[str, ...]  # real paths of the work trees and paths given
+    name: str  # what they are, for messages: "the work tree", else "the paths given"
+
+    @classmethod
+    def of(cls, paths: Iterable[str], name: str = "the paths given") -> Places:
+        cwd = os.path.realpath(os.getcwd())
+        places = [_place_of(path, cwd) for path in paths]
+        if any(tree for _, tree in places):
+            name = "the work tree"
+        return cls(tuple(root for root, _ in places), name)
+
+    def escaping(self, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """(path, real path) for each of `paths` whose real path lies outside the places."""
+        folders: dict[str, str] = {}  # each folder resolved once: a tree has few of them
+        prefixes = [(root, os.path.join(root, "")) for root in self.roots]
+        for path in paths:
+            if os.path.islink(path):
+                real = os.path.realpath(path)
+            else:
+                folder, name = os.path.split(os.path.abspath(path))
+                if folder not in folders:
+                    folders[folder] = os.path.realpath(folder)
+                real = os.path.join(folders[folder], name)
+            if not any(real == root or real.startswith(inside) for root, inside in prefixes):
+                yield path, real
+
+
+def _place_of(path: str, cwd: str) -> tuple[str, bool]:
+    """(the real path of the place `path` may be written in, whether it is a work tree)."""
+    given = os.path.normpath(os.path.join(cwd, path))
+    if given != cwd and _is_inside(given, cwd):
+        folder, parts = cwd, os.path.relpath(given, cwd).split(os.sep)
+    else:
+        folder, parts = os.path.realpath(os.path.dirname(given)), [os.path.basename(given)]
+    while len(parts) > 1 and not os.path.islink(os.path.join(folder, parts[0])):
+        folder, parts = os.path.join(folder, parts[0]), parts[1:]
+    # `folder` is real; `parts` is the rest of the path, from the first symlink, or its name.
+    if len(parts) == 1 and os.path.isdir(given) and not os.path.islink(given):
+        folder, parts = os.path.join(folder, parts[0]), []
+    tree = _root_of(folder)
+    if tree is not None:
+        return tree, True
+    return os.path.join(folder, *parts), False
