@@ -73,7 +73,7 @@ def analyze(
     lines = source_lines(text)
     graph = Graph(lambda node: _place(node, lines), where=_where(locate))
     try:
-        Interpreter(tree, graph, target.catalogue).run()
+        Interpreter(tree, graph, target.catalogue, lines).run()
         findings = [_on_target(f, target) for f in graph.findings()]
     except RecursionError:
         raise AnalysisError(NESTING_TOO_DEEP) from None

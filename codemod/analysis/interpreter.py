@@ -11,7 +11,7 @@ user functions (inlined at their call sites, and also run on their own), user cl
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from codemod.analysis import names
 from codemod.analysis.flow import Graph
@@ -83,8 +83,16 @@ class _Frame:
 
 
 class Interpreter:
-    def __init__(self, tree: ast.Module, graph: Graph, catalogue: Catalogue = CATALOGUE) -> None:
+    def __init__(
+        self,
+        tree: ast.Module,
+        graph: Graph,
+        catalogue: Catalogue = CATALOGUE,
+        lines: Sequence[str] = (),
+    ) -> None:
         self.tree = tree
+        self.lines = lines  # the source's lines: where our helper blocks are (`is_our_helper`)
+        self._our_helpers: set[int] | None = None
         self.graph = graph
         self.catalogue = catalogue
         self.layer_names = catalogue.names()
@@ -692,7 +700,7 @@ class Interpreter:
         self, cls: UserClass, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
     ) -> Value:
         name = cls.node.name
-        if name in HELPER_MASK:
+        if name in HELPER_MASK and self.is_our_helper(cls.node):
             return self.construct_helper(name, args, kwargs, expr)
         kind, base = self.class_base(cls)
         if kind is None:
@@ -706,6 +714,13 @@ class Interpreter:
         layer.user_supports_masking = self.class_flag(cls, self.sets_supports_masking)
         layer.user_compute_mask = self.class_flag(cls, self.defines_compute_mask)
         return layer
+
+    def is_our_helper(self, node: ast.ClassDef) -> bool:
+        """Whether a class the file defines is our pasted helper, not the user's own class of
+        the same name (found once per file, when first asked)."""
+        if self._our_helpers is None:
+            self._our_helpers = {id(d) for d in names.our_definitions(self.tree, self.lines)}
+        return id(node) in self._our_helpers
 
     def class_base(self, cls: UserClass, depth: int = 0) -> tuple[Kind | None, str | None]:
         """What Keras class `cls` derives from: (LAYER, "Conv1D"), (BASE_LAYER, None), ..."""

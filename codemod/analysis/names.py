@@ -1,14 +1,23 @@
-"""Which dotted import paths name Keras things, whatever spelling the user's imports chose.
+"""Which dotted import paths name Keras things, whatever spelling the user's imports chose, and
+which definitions in a file are keras-mask-codemod's own pasted helpers.
 
 The interpreter evaluates `import tensorflow as tf` ... `tf.keras.layers.Conv1D` to the dotted path
 "tensorflow.keras.layers.Conv1D"; this module says what such a path is. Only paths that really come from
 an import reach here, so a user's own `class Conv1D` is never mistaken for Keras.
+
+A class the file defines is one of our helpers only when it is one (`our_definitions`): the very
+definition of the helper template, in a block under the header comment `fix` writes. A user's own
+`class MaskedConv1D` is the user's class, analysed like any other.
 """
 
 from __future__ import annotations
 
+import ast
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
+from importlib import resources
 
 from codemod.catalogue import (
     HELPER_FUNCTIONS,
@@ -70,6 +79,10 @@ def keras_module(path: str) -> str:
 RAW_OP_ROOTS = ("tensorflow", "jax", "numpy", "torch", "math")
 
 
+# A helper's name imported from outside Keras (`from project.mask_layers import MaskedConv1D`) is
+# taken for ours: the analysis cannot see into that module, nor tell the --helpers-module apart
+# (`check` has no such option). A class the file defines is ours only when `our_definitions`
+# says so; the rewrite, which knows the --helpers-module, reuses no name imported from elsewhere.
 _HELPER_NAMES = HELPER_MASK.keys() | HELPER_FUNCTIONS
 
 
@@ -150,4 +163,159 @@ def star_import_path(module: str, name: str, layer_names: frozenset[str]) -> str
         return path
     if _strip_root(module, KERAS_ROOTS) == "" and name in ("layers", "models", "ops"):
         return path
+    return None
+
+
+# Our own helpers, pasted into users' files --------------------------------------------------------
+#
+# `fix` pastes helper definitions cut from a template below a header comment (the rewrite's
+# helper_source). The templates (rewrite/templates/*.py) are data: the rewrite reads them to paste
+# helpers, the analysis to recognise a pasted copy; neither imports them.
+
+HELPER_HEADER = "# Mask-aware helpers added by keras-mask-codemod: keep them with this model code."
+"""First line of every block of Keras 3 helpers `fix` pastes (saved .keras models need them)."""
+
+KERAS_2_HELPER_HEADER = (
+    "# Keras 2 helpers added by keras-mask-codemod: keep them with this model code."
+)
+"""First line of every block pasted for Keras 2 code."""
+
+KERAS_3_TEMPLATE = "keras_helpers.py"
+KERAS_2_TEMPLATE = "keras2_helpers.py"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A helper template: its file, and whether its definitions name Keras through any module
+    reference the file uses (Keras 2: `tf_keras`, `tf.keras`...) or only through `keras`."""
+
+    file: str
+    any_keras_name: bool = False
+
+
+_TEMPLATES = {
+    HELPER_HEADER: Template(KERAS_3_TEMPLATE),
+    KERAS_2_HELPER_HEADER: Template(KERAS_2_TEMPLATE, any_keras_name=True),
+}
+
+
+def template_of_header(line: str) -> Template | None:
+    """The template a block under this comment line was cut from; None when the line is no
+    header of ours. The one place that reads headers: a versioned header is parsed here."""
+    return _TEMPLATES.get(line.strip())
+
+
+@functools.cache
+def template_text(file: str) -> str:
+    """The text of a helper template, `KERAS_3_TEMPLATE` or `KERAS_2_TEMPLATE`."""
+    folder = resources.files("codemod").joinpath("rewrite").joinpath("templates")
+    return folder.joinpath(file).read_text("utf-8")
+
+
+@functools.cache
+def _template_definitions(file: str) -> dict[str, ast.FunctionDef | ast.ClassDef]:
+    return {
+        node.name: node
+        for node in ast.parse(template_text(file)).body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+    }
+
+
+@dataclass(frozen=True, eq=False)
+class BlockDefinition:
+    """A top-level def or class standing in a block of pasted helpers."""
+
+    node: ast.FunctionDef | ast.ClassDef
+    template: Template  # the template the block's header names
+    ours: bool  # the very definition of that template: our helper, to use and to reuse
+
+
+def helper_blocks(tree: ast.Module, lines: Sequence[str]) -> list[BlockDefinition]:
+    """Every top-level definition in a block of pasted helpers: after one of our header comments,
+    up to the first top-level statement that is neither a def nor a class. `lines` are the
+    source's lines, as Python counts them."""
+    if not any(header in line for line in lines for header in _TEMPLATES):
+        return []
+    found = []
+    template: Template | None = None
+    previous_end = 0
+    for statement in tree.body:
+        start = min([statement.lineno, *(d.lineno for d in _decorators(statement))])
+        for line in lines[previous_end : start - 1]:  # comments and blank lines before it
+            template = template_of_header(line) or template
+        previous_end = statement.end_lineno or start
+        if template is None:
+            continue
+        if isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
+            found.append(BlockDefinition(statement, template, _is_template(statement, template)))
+        else:
+            template = None
+    return found
+
+
+def our_definitions(tree: ast.Module, lines: Sequence[str]) -> list[ast.FunctionDef | ast.ClassDef]:
+    """The top-level definitions that are our helpers (see `helper_blocks`)."""
+    return [block.node for block in helper_blocks(tree, lines) if block.ours]
+
+
+def _decorators(statement: ast.stmt) -> list[ast.expr]:
+    return getattr(statement, "decorator_list", [])
+
+
+def _is_template(node: ast.FunctionDef | ast.ClassDef, template: Template) -> bool:
+    """Whether `node` is the template's definition of its name, whatever the formatting: the
+    same syntax tree (comments, line breaks and the indentation inside strings aside, as the
+    rewrite writes them in the file's own style), with every `keras` of the template spelled as
+    one same dotted name (for Keras 2: the module reference the rewrite wrote in)."""
+    expected = _template_definitions(template.file).get(node.name)
+    if expected is None:
+        return False
+    keras: list[str] = []
+    if not _same(expected, node, keras):
+        return False
+    return template.any_keras_name or keras in ([], ["keras"])
+
+
+def _same(expected: ast.AST, node: ast.AST, keras: list[str]) -> bool:
+    if isinstance(expected, ast.Name) and expected.id == "keras":
+        dotted = _dotted_name(node)
+        if not keras and dotted is not None:
+            keras.append(dotted)
+        return dotted is not None and dotted == keras[0]
+    if type(expected) is not type(node):
+        return False
+    for field in expected._fields:
+        want, have = getattr(expected, field, None), getattr(node, field, None)
+        if isinstance(want, list):
+            if not isinstance(have, list) or len(want) != len(have):
+                return False
+            if not all(_same_value(w, h, keras) for w, h in zip(want, have)):
+                return False
+        elif not _same_value(want, have, keras):
+            return False
+    return True
+
+
+def _same_value(want: object, have: object, keras: list[str]) -> bool:
+    if isinstance(want, ast.AST):
+        return isinstance(have, ast.AST) and _same(want, have, keras)
+    if isinstance(want, str) and isinstance(have, str):
+        return _unindented(want) == _unindented(have)
+    return type(want) is type(have) and want == have
+
+
+def _unindented(text: str) -> str:
+    """A string's text without the indentation after its line breaks (a docstring re-indented
+    with the file's tabs is the same docstring)."""
+    if "\n" not in text:
+        return text
+    return "\n".join(line.lstrip(" \t\f") for line in text.split("\n"))
+
+
+def _dotted_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        owner = _dotted_name(node.value)
+        return None if owner is None else f"{owner}.{node.attr}"
     return None

@@ -10,25 +10,40 @@ every `keras` name replaced by the way the file refers to its Keras 2 module.
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
+
+from codemod.analysis.names import (
+    HELPER_HEADER,
+    KERAS_2_HELPER_HEADER,
+    KERAS_2_TEMPLATE,
+    KERAS_3_TEMPLATE,
+    template_text,
+)
+
+__all__ = [
+    "HELPER_HEADER",
+    "HELPER_IMPORTS",
+    "HELPER_NAMES",
+    "KERAS_2_HELPER_HEADER",
+    "KERAS_2_HELPER_NAMES",
+    "builtins_used",
+    "helper_closure",
+    "helper_source",
+    "keras_2_helper_source",
+]
 
 HELPER_IMPORTS: tuple[str, ...] = ("keras",)
 """Modules the emitted helpers need imported (`import keras`); the rewriter adds the imports."""
 
-HELPER_HEADER = "# Mask-aware helpers added by keras-mask-codemod: keep them with this model code."
-"""First line of every emitted block (saved .keras models need these helpers to load)."""
+# The headers (first line of every pasted block) are defined beside the code that recognises a
+# pasted block, in codemod.analysis.names, and re-exported here.
 
-KERAS_2_HELPER_HEADER = (
-    "# Keras 2 helpers added by keras-mask-codemod: keep them with this model code."
-)
-"""First line of every block emitted for Keras 2 code."""
-
-_TEMPLATE_PACKAGE = "codemod.rewrite.templates"
-_TEMPLATE_FILE = "keras_helpers.py"
-_KERAS_2_TEMPLATE_FILE = "keras2_helpers.py"
+_TEMPLATE_FILE = KERAS_3_TEMPLATE
+_KERAS_2_TEMPLATE_FILE = KERAS_2_TEMPLATE
+_BUILTINS = frozenset(dir(builtins))
 
 
 @dataclass(frozen=True)
@@ -60,7 +75,7 @@ def _keras_layer_base(node: ast.ClassDef) -> str | None:
 @functools.cache
 def _template(file: str = _TEMPLATE_FILE) -> tuple[_Definition, ...]:
     """Parse a template once; every top-level def/class is a helper definition."""
-    text = resources.files(_TEMPLATE_PACKAGE).joinpath(file).read_text("utf-8")
+    text = template_text(file)
     module = ast.parse(text)
     lines = text.splitlines()
     definitions = []
@@ -110,29 +125,47 @@ def _with_dependencies(names: Iterable[str], file: str = _TEMPLATE_FILE) -> set[
     return wanted
 
 
-def helper_source(names: Iterable[str]) -> str:
+def helper_closure(names: Iterable[str], keras_2: bool = False) -> list[str]:
+    """The named helpers and every helper they use, directly or not, in template order: the
+    names a pasted block defines (from the Keras 2 template with `keras_2`)."""
+    file = _KERAS_2_TEMPLATE_FILE if keras_2 else _TEMPLATE_FILE
+    wanted = _with_dependencies(names, file)
+    return [d.name for d in _template(file) if d.name in wanted]
+
+
+def builtins_used(names: Iterable[str], keras_2: bool = False) -> list[str]:
+    """Python builtins (`len`, `range`...) the named helpers read, sorted: a file that binds
+    one of these names at module level would change what the pasted helpers do."""
+    file = _KERAS_2_TEMPLATE_FILE if keras_2 else _TEMPLATE_FILE
+    wanted = set(names)
+    used = set().union(*(d.uses for d in _template(file) if d.name in wanted))
+    return sorted(used & _BUILTINS)
+
+
+def helper_source(names: Iterable[str], present: Iterable[str] = ()) -> str:
     """Source text of the named helpers and their dependencies, ready to paste into a module.
 
     Definitions keep the template's order and are separated by two blank lines (PEP 8). The
     text starts with a one-line comment, attached to the first definition, saying where they
     come from, and ends with a newline; put two blank lines before it, as before any def.
-    `import keras` is not included: see HELPER_IMPORTS. No names give an empty string.
+    `import keras` is not included: see HELPER_IMPORTS. Helpers in `present` (the file holds
+    them already) are left out; no names left give an empty string.
     """
-    wanted = _with_dependencies(names)
+    wanted = _with_dependencies(names) - set(present)
     if not wanted:
         return ""
     chosen = [d.source for d in _template() if d.name in wanted]
     return HELPER_HEADER + "\n" + "\n\n\n".join(chosen) + "\n"
 
 
-def keras_2_helper_source(names: Iterable[str], keras: str) -> str:
+def keras_2_helper_source(names: Iterable[str], keras: str, present: Iterable[str] = ()) -> str:
     """`helper_source` for code written for Keras 2, from the Keras 2 template.
 
     `keras` is how the file refers to its Keras 2 module (`tf_keras`, `tf.keras`, `keras`): it
     replaces every `keras` name the definitions read, so the helpers use the very Keras the
     model's layers come from. The file must bind it (see `imports.module_reference`).
     """
-    wanted = _with_dependencies(names, _KERAS_2_TEMPLATE_FILE)
+    wanted = _with_dependencies(names, _KERAS_2_TEMPLATE_FILE) - set(present)
     if not wanted:
         return ""
     chosen = [_with_keras(d, keras) for d in _template(_KERAS_2_TEMPLATE_FILE) if d.name in wanted]

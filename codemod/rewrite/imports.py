@@ -4,7 +4,8 @@ Names are added to an existing `from ... import` when one fits, `import keras` i
 when nothing binds `keras`, helper definitions go once after the imports, and an import whose
 last use the rewrite removed goes too (only those: other unused imports are the user's business).
 Keras 2 helpers name the Keras module the file binds already (`tf_keras`, `tf.keras`...), or one
-import is added for it (`module_reference`).
+import is added for it (`module_reference`). `module_bindings` says every name the file binds at
+module level, and how, for the pipeline's check that no name it adds is taken.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import ast
 import functools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -28,6 +30,257 @@ def name_counts(text: str) -> Counter[str]:
 def names_in(tree: ast.AST) -> Counter[str]:
     """`name_counts` of code already parsed."""
     return Counter(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+
+
+@dataclass(frozen=True, eq=False)
+class Binding:
+    """One module-level binding of a name in the file, as written before the rewrite."""
+
+    name: str
+    line: int
+    kind: str  # "def" (a def or a class), "import", "from" (from-import), or "other"
+    path: str = ""  # for imports: the dotted path bound ("mylib.MaskedConv1D", "keras")
+    node: ast.AST | None = None  # for "def": the definition; for `name = value`: the value
+
+
+@dataclass
+class ModuleNames:
+    """What a file's code binds at module level (`bindings`, name -> bindings in line order),
+    where it star-imports from (`stars`: module and line), and every name it reads."""
+
+    bindings: dict[str, list[Binding]]
+    stars: list[tuple[str, int]]
+    reads: frozenset[str]
+
+
+def module_bindings(tree: ast.Module) -> ModuleNames:
+    """Every name bound in the module's own scope: defs and classes, imports, assignments
+    (also augmented and annotated ones with a value), for-loop, with and except targets, match
+    captures, walrus targets outside functions (also in comprehensions), `type X = ...`, and
+    names a function or class declares `global` and binds; `from M import *` apart. Statements
+    under if/try/for/while/with/match count: any of them may run."""
+    scope = _ModuleScope()
+    scope.statements(tree.body)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            scope.declared_global(node)
+    reads = frozenset(
+        node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and not _is_store(node)
+    )
+    for found in scope.bindings.values():
+        found.sort(key=lambda binding: binding.line)
+    return ModuleNames(scope.bindings, scope.stars, reads)
+
+
+def dotted_name(node: ast.AST | None) -> str:
+    """ "tf.keras" for the expression `tf.keras`; "" for anything but names and attributes."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        owner = dotted_name(node.value)
+        return f"{owner}.{node.attr}" if owner else ""
+    return ""
+
+
+def _is_store(node: ast.Name) -> bool:
+    return isinstance(node.ctx, (ast.Store, ast.Del))
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+class _ModuleScope:
+    def __init__(self) -> None:
+        self.bindings: dict[str, list[Binding]] = {}
+        self.stars: list[tuple[str, int]] = []
+
+    def add(self, name: str, line: int, kind: str = "other", **extra: object) -> None:
+        self.bindings.setdefault(name, []).append(Binding(name, line, kind, **extra))  # type: ignore[arg-type]
+
+    def statements(self, body: Sequence[ast.stmt]) -> None:
+        for statement in body:
+            self.statement(statement)
+
+    def statement(self, node: ast.stmt) -> None:
+        if isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+            self.add(node.name, node.lineno, "def", node=node)
+            outer: list[ast.AST] = list(node.decorator_list)
+            if isinstance(node, ast.ClassDef):
+                outer += [*node.bases, *node.keywords]
+            else:
+                outer += [node.args, *([node.returns] if node.returns else [])]
+            for part in outer:
+                self.expression(part)
+            return
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                path = alias.name if alias.asname else alias.name.split(".")[0]
+                self.add(alias.asname or path, node.lineno, "import", path=path)
+            return
+        if isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            for alias in node.names:
+                if alias.name == "*":
+                    self.stars.append((module, node.lineno))
+                else:
+                    path = f"{module}.{alias.name}"
+                    self.add(alias.asname or alias.name, node.lineno, "from", path=path)
+            return
+        if isinstance(node, ast.AnnAssign) and node.value is None:
+            return  # an annotation alone binds nothing
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.AST):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    self.add(target.id, target.lineno, node=node.value)
+                else:
+                    self.target(target)
+        elif isinstance(node, (ast.AugAssign, ast.For, ast.AsyncFor)):
+            self.target(node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    self.target(item.optional_vars)
+        elif type(node).__name__ == "TypeAlias":  # Python 3.12: `type X = ...`
+            self.target(node.name)  # type: ignore[attr-defined]
+        for handler in getattr(node, "handlers", ()):  # try, try*
+            if handler.name:
+                self.add(handler.name, handler.lineno)
+        for case in getattr(node, "cases", ()):  # match
+            for part in ast.walk(case.pattern):
+                for name in (getattr(part, "name", None), getattr(part, "rest", None)):
+                    if isinstance(name, str):
+                        self.add(name, part.lineno)
+        for field, value in ast.iter_fields(node):
+            if field in ("body", "orelse", "finalbody"):
+                self.statements(value)
+            elif field == "handlers":
+                for handler in value:
+                    self.statements(handler.body)
+            elif field == "cases":
+                for case in value:
+                    self.expression(case.guard)
+                    self.statements(case.body)
+            elif field not in ("targets", "target", "name", "pattern"):
+                for part in value if isinstance(value, list) else [value]:
+                    self.expression(part)
+
+    def target(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Name):
+            self.add(node.id, node.lineno)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                self.target(element)
+        elif isinstance(node, ast.Starred):
+            self.target(node.value)
+        else:  # an attribute or a subscript: binds no name, but may hold a walrus
+            self.expression(node)
+
+    def expression(self, node: object) -> None:
+        """Walrus targets in an expression evaluated in the module's scope."""
+        if not isinstance(node, ast.AST):
+            return
+        pending = [node]
+        while pending:
+            part = pending.pop()
+            if isinstance(part, ast.NamedExpr) and isinstance(part.target, ast.Name):
+                self.add(part.target.id, part.lineno)
+            if isinstance(part, ast.Lambda):
+                pending += [*part.args.defaults, *(d for d in part.args.kw_defaults if d)]
+                continue
+            pending += list(ast.iter_child_nodes(part))
+
+    def declared_global(self, scope: ast.AST) -> None:
+        """Names a function or class body declares `global` and binds there."""
+        declared: dict[str, int] = {}
+        bound: set[str] = set()
+        for node in _own_scope(scope):
+            if isinstance(node, ast.Global):
+                for name in node.names:
+                    declared.setdefault(name, node.lineno)
+            elif isinstance(node, ast.Name) and _is_store(node):
+                bound.add(node.id)
+            elif isinstance(node, (*_FUNCTIONS, ast.ClassDef)):
+                bound.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound |= {(a.asname or a.name).split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bound.add(node.name)
+        for name, line in declared.items():
+            if name in bound:
+                self.add(name, line)
+
+
+def _own_scope(scope: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function's or class's body, not those of the scopes nested in it (their
+    own names, decorators and the like do belong to it)."""
+    pending: list[ast.AST] = list(getattr(scope, "body", []))
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, _SCOPES):
+            continue
+        pending += list(ast.iter_child_nodes(node))
+
+
+def is_known_star_module(dotted: str, known: Collection[str] = ()) -> bool:
+    """Whether the codemod knows what `from <dotted> import *` binds: a Keras or keras-hub
+    module (it binds no helper of ours, and Keras's own Lambda), or one of `known`."""
+    from codemod.analysis.names import KERAS_HUB_ROOTS, keras_module
+
+    return dotted in known or bool(keras_module(dotted)) or dotted.split(".")[0] in KERAS_HUB_ROOTS
+
+
+def unknown_star_import_indexes(
+    module: cst.Module, known: Collection[str] = ()
+) -> list[tuple[int, str]]:
+    """(index in the module's body, module name) of each `from M import *` whose M the codemod
+    does not know (`is_known_star_module`), in order."""
+    return [
+        (index, dotted)
+        for index, statement in enumerate(module.body)
+        for node in _star_imports(statement)
+        if not is_known_star_module(dotted := _module_name(node), known)
+    ]
+
+
+def _star_imports(node: cst.CSTNode) -> Iterator[cst.ImportFrom]:
+    if isinstance(node, cst.ImportFrom):
+        if isinstance(node.names, cst.ImportStar):
+            yield node
+        return
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.BaseExpression)):
+        return  # `import *` is only allowed at module level
+    for child in node.children:
+        yield from _star_imports(child)
+
+
+def binding_index(module: cst.Module, name: str, pasted: bool = False) -> int | None:
+    """Index of the first top-level statement that binds `name` by a def, a class or an
+    import (also inside if/try/with blocks); with `pasted` (the name is one of the helpers
+    about to be pasted), the index of their placeholder."""
+    for index, statement in enumerate(module.body):
+        if pasted:
+            if is_helpers_placeholder(statement):
+                return index
+            continue
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            if statement.name.value == name:
+                return index
+            continue
+        if name in _imported_names(statement):
+            return index
+    return None
+
+
+def _imported_names(node: cst.CSTNode) -> set[str]:
+    if isinstance(node, _IMPORTS):
+        if isinstance(node.names, cst.ImportStar):
+            return set()
+        return {_bound_name(alias, isinstance(node, cst.Import)) for alias in node.names}
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.BaseExpression)):
+        return set()
+    return set().union(*(_imported_names(child) for child in node.children))
 
 
 def binds(module: cst.Module, name: str) -> bool:
@@ -70,19 +323,25 @@ def ensure_import(module: cst.Module, name: str) -> cst.Module:
     return _insert_import(module, statement, name)
 
 
-def module_reference(module: cst.Module, dotted: str) -> tuple[cst.Module, str]:
+def module_reference(
+    module: cst.Module, dotted: str, names: ModuleNames | None = None
+) -> tuple[cst.Module, str]:
     """How top-level code can name the module `dotted` ("tf_keras", "tensorflow.keras"): through
     a name an import binds already (`tf_keras`, `tf.keras`, `keras`), else through an import
     added for it (`import tf_keras`, `from tensorflow import keras`), never rebinding a name the
-    file uses. Returns the module and the expression; ValueError when every name is taken."""
+    file uses. `names` (the file's `module_bindings`) adds the names bound otherwise than by
+    imports, by loops, with... Returns the module and the expression; ValueError when every
+    name is taken."""
+    bound = names.bindings if names is not None else {}
+    rebound = {n for n, found in bound.items() if any(b.kind in ("def", "other") for b in found)}
     reachable = [
         name + dotted[len(path) :]
         for name, path in _imported_modules(module).items()
-        if dotted == path or dotted.startswith(path + ".")
+        if name not in rebound and (dotted == path or dotted.startswith(path + "."))
     ]
     if reachable:
         return module, min(reachable, key=lambda text: (text.count("."), len(text), text))
-    taken = _top_level_bindings(module)
+    taken = _top_level_bindings(module) | rebound
     parent, _, last = dotted.rpartition(".")
     root = dotted.split(".")[0]
     if last not in taken:
@@ -156,21 +415,44 @@ HELPERS_PLACEHOLDER = "pass  # keras-mask-codemod: helper definitions go here (7
 definitions' text in after code generation (cheaper than generating them as libcst nodes)."""
 
 
+def is_helpers_placeholder(statement: cst.CSTNode) -> bool:
+    """Whether a top-level statement is the line `insert_helpers` put in."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    comment = statement.trailing_whitespace.comment
+    return (
+        isinstance(statement.body[0], cst.Pass)
+        and comment is not None
+        and (comment.value == HELPERS_PLACEHOLDER.split("  ", 1)[1])
+    )
+
+
 def insert_helpers(
-    module: cst.Module, helper_names: Iterable[str], anchor: str | None = None
+    module: cst.Module,
+    helper_names: Iterable[str],
+    anchor: str | None = None,
+    after: Iterable[str] = (),
+    ours: Iterable[str] = (),
 ) -> cst.Module:
     """Mark where the helper definitions go: after the imports, before any top-level use.
 
     `anchor` (notebooks) is the comment line that ends the cell before the one that should hold
-    them: they go at the start of that cell, after its own imports.
+    them: they go at the start of that cell, after its own imports. `after` names helpers the
+    file defines already, which the new ones may need as they are defined (a base class): the
+    new ones go after them, and after the rest of their block (the definitions right after
+    them named in `ours`). ValueError when that is past a top-level use of the new ones.
     """
     blank = [cst.EmptyLine(), cst.EmptyLine()]
     placeholder = cst.parse_statement(HELPERS_PLACEHOLDER + "\n").with_changes(leading_lines=blank)
     body = list(module.body)
-    position = min(_after_imports(body), _first_use(body, set(helper_names)))
+    first_use = _first_use(body, set(helper_names))
+    floor = _after_definitions(body, set(after), set(ours))
+    if floor > first_use:
+        raise ValueError("the helpers the file holds come after the first use of new ones")
+    position = max(min(_after_imports(body), first_use), floor)
     start = _statement_after_comment(body, anchor) if anchor else None
-    if start is not None:
-        position = min(_skip_imports(body, start), _first_use(body, set(helper_names)))
+    if start is not None and floor <= start:
+        position = min(_skip_imports(body, start), first_use)
         if position == start:
             # The cell boundary comment stays above the helpers, so they land in this cell; the
             # blank lines before them only when the cell starts with comments of its own.
@@ -197,6 +479,25 @@ def insert_helpers(
         placeholder = placeholder.with_changes(leading_lines=[])
     body.insert(position, placeholder)
     return module.with_changes(body=body)
+
+
+def _after_definitions(body: Sequence[cst.BaseStatement], names: set[str], block: set[str]) -> int:
+    """Index just past the last top-level def or class of one of `names` and the defs or
+    classes of `block` right after it (0 without any)."""
+
+    def defines(index: int, wanted: set[str]) -> bool:
+        statement = body[index]
+        return (
+            isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+            and statement.name.value in wanted
+        )
+
+    last = max((index for index in range(len(body)) if defines(index, names)), default=-1)
+    if last < 0:
+        return 0
+    while last + 1 < len(body) and defines(last + 1, block):
+        last += 1
+    return last + 1
 
 
 def fill_helpers(code: str, helper_text: str, newline: str, indent: str) -> str:

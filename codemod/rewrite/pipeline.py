@@ -7,7 +7,8 @@ second run would leave it as it is; otherwise the text comes back unchanged with
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -19,11 +20,20 @@ from codemod.analysis import (
     analyze,
     may_contain_producer,
     parse,
+    source_lines,
 )
+from codemod.analysis import names as keras_names
 from codemod.analysis.findings import Code, Finding
 from codemod.rewrite import imports
 from codemod.rewrite.edits import Edit, MaskingToLambda, helpers_keras_2, helpers_used
-from codemod.rewrite.helper_source import HELPER_IMPORTS, helper_source, keras_2_helper_source
+from codemod.rewrite.helper_source import (
+    HELPER_IMPORTS,
+    builtins_used,
+    helper_closure,
+    helper_source,
+    keras_2_helper_source,
+)
+from codemod.rewrite.imports import Binding
 from codemod.rewrite.plan import Change, plan
 from codemod.rewrite.syntax import SourceIndex
 from codemod.rewrite.transform import EditError, apply_edits
@@ -110,9 +120,11 @@ def _rewrite(
         module = apply_edits(index, edits, "Lambda")
     except EditError as error:
         raise FixError(str(error)) from None
-    module = _bind_lambda(module, index, edits)
+    names = _FileNames(tree, text, helpers_module, cells)
+    module = _bind_lambda(module, index, edits, names)
     anchor = cells.start_of_cell(_first_rewrite_cell(changes)) if cells else None
-    module, helper_text = _add_helpers(module, edits, helpers_module, anchor)
+    module, helper_text = _add_helpers(module, edits, helpers_module, names, anchor)
+    names.check_star_imports_come_first(module)
     new_text = module.code
     after = imports.name_counts(new_text) + imports.helper_name_counts(helper_text)
     pruned = imports.remove_unused(module, imports.names_in(tree), after)
@@ -124,7 +136,9 @@ def _rewrite(
     return new_text, changes
 
 
-def _bind_lambda(module: cst.Module, index: SourceIndex, edits: list[Edit]) -> cst.Module:
+def _bind_lambda(
+    module: cst.Module, index: SourceIndex, edits: list[Edit], names: _FileNames
+) -> cst.Module:
     """A bare `Masking(...)` became `Lambda(...)`: import Lambda beside Masking."""
     for edit in edits:
         if not isinstance(edit, MaskingToLambda):
@@ -132,6 +146,7 @@ def _bind_lambda(module: cst.Module, index: SourceIndex, edits: list[Edit]) -> c
         call = index.call(edit.target)
         if call is None or not isinstance(call.func, cst.Name):
             continue
+        names.check(["Lambda"], _LAMBDA)
         module, done = imports.add_to_import_of(module, call.func.value, "Lambda")
         if done or imports.binds(module, "Lambda") or imports.star_import_binds(module, "Lambda"):
             continue
@@ -144,10 +159,15 @@ def _first_rewrite_cell(changes: list[Change]) -> int | None:
 
 
 def _add_helpers(
-    module: cst.Module, edits: list[Edit], helpers_module: str | None, anchor: str | None = None
+    module: cst.Module,
+    edits: list[Edit],
+    helpers_module: str | None,
+    names: _FileNames,
+    anchor: str | None = None,
 ) -> tuple[cst.Module, str]:
     """The module importing or marking the place of the helpers it now uses, and the text of the
-    definitions to put in (empty when none are needed here).
+    definitions to put in (empty when none are needed here). Helpers the file holds already
+    (ours, see `_FileNames`) are reused; a name taken by anything else refuses the file.
 
     Helpers for Keras 2 code are always written into the file, against the Keras module its
     layers come from: the --helpers-module holds the Keras 3 helpers.
@@ -159,25 +179,293 @@ def _add_helpers(
     if len(wanted) > 1:
         kinds = " and ".join(sorted(k or "Keras 3" for k in wanted))
         raise FixError(f"the rewrite needs helpers for {kinds} in one file; fix it by hand")
-    keras_2, names = next(iter(wanted.items()), ("", set()))
+    if not wanted:
+        return module, ""
+    keras_2, used = next(iter(wanted.items()))
     if keras_2:
-        missing = sorted(name for name in names if not imports.binds(module, name))
-        if not missing:
+        closure = helper_closure(used, keras_2=True)
+        present = names.check(closure, _KERAS_2_PASTED)
+        names.check_builtins(builtins_used(closure, keras_2=True), _KERAS_2_PASTED)
+        missing = sorted(used - present)
+        if set(closure) <= present:
             return module, ""
         try:
-            module, keras = imports.module_reference(module, keras_2)
+            module, keras = imports.module_reference(module, keras_2, names.module)
         except ValueError as error:
             raise FixError(f"{error}, which the Keras 2 helpers need") from None
-        helpers = keras_2_helper_source(missing, keras)
-        return imports.insert_helpers(module, missing, anchor), helpers
+        helpers = keras_2_helper_source(used, keras, present)
+        ours = names.ours(_KERAS_2_PASTED)
+        return _insert_helpers(module, missing, anchor, present, ours), helpers
     if helpers_module is not None:
-        return imports.add_from_import(module, helpers_module, names), ""
-    missing = sorted(name for name in names if not imports.binds(module, name))
-    if not missing:
+        names.check(sorted(used), _Adding.from_module(helpers_module))
+        return imports.add_from_import(module, helpers_module, used), ""
+    closure = helper_closure(used)
+    present = names.check(closure, _PASTED)
+    names.check_builtins(builtins_used(closure), _PASTED)
+    names.check_keras_module()
+    missing = sorted(used - present)
+    if set(closure) <= present:
         return module, ""
     for name in HELPER_IMPORTS:
         module = imports.ensure_import(module, name)
-    return imports.insert_helpers(module, missing, anchor), helper_source(missing)
+    ours = names.ours(_PASTED)
+    return _insert_helpers(module, missing, anchor, present, ours), helper_source(used, present)
+
+
+def _insert_helpers(
+    module: cst.Module, missing: list[str], anchor: str | None, present: set[str], ours: set[str]
+) -> cst.Module:
+    """Mark the place of the helpers to paste: after the block of those the file holds, which
+    they may need as they are defined (a base class)."""
+    try:
+        return imports.insert_helpers(module, missing, anchor, after=present, ours=ours)
+    except ValueError:
+        raise FixError(
+            "the keras-mask-codemod helpers the file holds come after the first top-level use"
+            " of the ones the rewrite adds; move them up, before that use"
+        ) from None
+
+
+# Names the rewrite adds ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Adding:
+    """What binds the names the rewrite adds at module level, and what already holds them."""
+
+    what: str  # "the pasted mask-aware helpers": what needs the names
+    need: str = "need"  # the verb, agreeing with `what`
+    pastes: bool = False  # the definitions are pasted into the file
+    template: str = ""  # a definition of ours cut from this template holds the name
+    helpers_module: str = ""  # an import from this module holds the name
+    keras_class: str = ""  # an import of this Keras class holds its name
+    helpers_module_advice: bool = False  # --helpers-module avoids clashes of private names
+
+    @staticmethod
+    def from_module(module: str) -> _Adding:
+        return _Adding(
+            f"the helpers imported from {module}",
+            template=keras_names.KERAS_3_TEMPLATE,
+            helpers_module=module,
+        )
+
+    def reuses(self, binding: Binding, block: keras_names.BlockDefinition | None) -> bool:
+        """Whether an existing binding holds the very thing the rewrite would add."""
+        if binding.kind == "def":
+            return (
+                block is not None
+                and block.ours
+                and bool(self.template)
+                and block.template.file == self.template
+            )
+        if binding.kind != "from":
+            return False
+        if self.helpers_module:
+            return binding.path == f"{self.helpers_module}.{binding.name}"
+        if self.keras_class:
+            resolved = keras_names.classify(binding.path, frozenset({self.keras_class}))
+            return resolved.kind is keras_names.Kind.LAYER and resolved.name == self.keras_class
+        return False
+
+    def advice(self, binding: Binding) -> str:
+        """What the user can do about a binding that takes a name the rewrite adds."""
+        if not self.helpers_module_advice:
+            return "rename it"
+        if binding.kind == "from":
+            source = binding.path.rpartition(".")[0]
+            return (
+                f"rename it, or use --helpers-module {source} if that module holds"
+                " keras-mask-codemod's helpers"
+            )
+        if binding.name.startswith("_"):  # only public helpers are imported from the module
+            return "rename it or use --helpers-module"
+        return "rename it"
+
+
+_PASTED = _Adding(
+    "the pasted mask-aware helpers",
+    pastes=True,
+    template=keras_names.KERAS_3_TEMPLATE,
+    helpers_module_advice=True,
+)
+_KERAS_2_PASTED = _Adding(
+    "the pasted Keras 2 helpers", pastes=True, template=keras_names.KERAS_2_TEMPLATE
+)
+_LAMBDA = _Adding("the rewrite of Masking into Lambda", need="needs", keras_class="Lambda")
+
+
+class _FileNames:
+    """The names the file binds at module level, read from its syntax tree (before the rewrite)
+    when the rewrite first adds a name, for the check that each name it adds is free or holds
+    that very thing already: a helper of ours, pasted by this version (`names.helper_blocks`),
+    or imported from the --helpers-module; Keras's own Lambda.
+
+    A `from M import *` of a module the codemod does not know (not Keras, not the helpers
+    module) may bind any public name: it takes a public name the rewrite adds when the file
+    reads that name without binding it (the reads would change meaning), or when it runs after
+    the rewrite binds it (it would replace ours: `check_star_imports_come_first`). It may also
+    rebind the builtins the pasted helpers call (`from numpy import *` binds max and min), so
+    helpers are not pasted under it. Names starting with "_" are taken to be out of its reach,
+    as they are unless the module lists them in `__all__`, which the codemod cannot see.
+    """
+
+    def __init__(
+        self, tree: ast.Module, text: str, helpers_module: str | None, cells: Cells | None
+    ) -> None:
+        self._tree, self._text, self._cells = tree, text, cells
+        self._known = (helpers_module,) if helpers_module else ()
+        self._added: list[tuple[str, bool, _Adding]] = []  # name, pasted here, by what
+
+    @functools.cached_property
+    def module(self) -> imports.ModuleNames:
+        return imports.module_bindings(self._tree)
+
+    @functools.cached_property
+    def _blocks(self) -> dict[int, keras_names.BlockDefinition]:
+        blocks = keras_names.helper_blocks(self._tree, source_lines(self._text))
+        return {id(block.node): block for block in blocks}
+
+    @functools.cached_property
+    def _unknown_stars(self) -> list[tuple[str, int]]:
+        return [
+            (dotted, line)
+            for dotted, line in self.module.stars
+            if not imports.is_known_star_module(dotted, self._known)
+        ]
+
+    def ours(self, adding: _Adding) -> set[str]:
+        """The names of our definitions the file holds, from the template `adding` pastes."""
+        return {
+            block.node.name
+            for block in self._blocks.values()
+            if block.ours and block.template.file == adding.template
+        }
+
+    def _where(self, line: int) -> str:
+        if self._cells is None:
+            return f"line {line}"
+        cell, in_cell = self._cells.locate(line)
+        return f"cell {cell}, line {in_cell}"
+
+    def check(self, wanted: Iterable[str], adding: _Adding) -> set[str]:
+        """Refuse the file when a name the rewrite adds is taken; return the names the file
+        holds already (reused, not added again)."""
+        present = set()
+        for name in wanted:
+            found = self.module.bindings.get(name, [])
+            blocks = [self._blocks.get(id(b.node)) if b.kind == "def" else None for b in found]
+            other = [b for b, block in zip(found, blocks) if not adding.reuses(b, block)]
+            if other:
+                raise FixError(self._taken(other[0], adding))
+            if found:
+                present.add(name)
+            if not name.startswith("_"):
+                self._check_public(name, bool(found), adding)
+                added = (name, not found and adding.pastes, adding)
+                if added not in self._added:
+                    self._added.append(added)
+        return present
+
+    def _check_public(self, name: str, bound: bool, adding: _Adding) -> None:
+        if bound or name not in self.module.reads or not self._unknown_stars:
+            return
+        dotted, line = self._unknown_stars[0]
+        raise FixError(
+            f"`from {dotted} import *` ({self._where(line)}) may bind {name}, which the file uses"
+            f" and {adding.what} {adding.need}; import what you use from {dotted} by name"
+        )
+
+    def check_builtins(self, used: list[str], adding: _Adding) -> None:
+        """Refuse the file when it may rebind a builtin the pasted helpers call."""
+        advice = (
+            "rename it or use --helpers-module" if adding.helpers_module_advice else "rename it"
+        )
+        for name in used:
+            found = self.module.bindings.get(name)
+            if found:
+                raise FixError(
+                    f"{self._binds(found[0])}, which {adding.what} need as Python's builtin;"
+                    f" {advice}"
+                )
+        if used and self._unknown_stars:
+            dotted, line = self._unknown_stars[0]
+            star_advice = advice.replace("rename it", f"import what you use from {dotted} by name")
+            raise FixError(
+                f"`from {dotted} import *` ({self._where(line)}) may rebind Python builtins"
+                f" that {adding.what} call ({', '.join(used)}); {star_advice}"
+            )
+
+    def check_keras_module(self) -> None:
+        """The pasted Keras 3 helpers read `keras`: it must be a Keras 3 module (`import keras`,
+        `from tensorflow import keras`, `keras = tf.keras`), or unbound."""
+        for binding in self.module.bindings.get("keras", []):
+            path = self._module_path(binding)
+            keras_module = path in keras_names.KERAS_ROOTS and not keras_names.is_keras_2_path(path)
+            if not keras_module:
+                raise FixError(
+                    f"{self._binds(binding)}, which the pasted mask-aware helpers need as the"
+                    " Keras module; rename it or use --helpers-module"
+                )
+
+    def _module_path(self, binding: Binding) -> str:
+        """The dotted path an import binds, or an alias of one (`keras = tf.keras` with
+        `import tensorflow as tf`: "tensorflow.keras"); "" for anything else."""
+        if binding.kind in ("import", "from"):
+            return binding.path
+        dotted = imports.dotted_name(binding.node) if binding.kind == "other" else ""
+        root, _, rest = dotted.partition(".")
+        found = self.module.bindings.get(root, []) if root != binding.name else []
+        if not found or any(b.kind not in ("import", "from") for b in found):
+            return ""
+        return found[0].path + (f".{rest}" if rest else "")
+
+    def check_star_imports_come_first(self, module: cst.Module) -> None:
+        """Refuse the file when a star import of an unknown module runs after the rewrite binds
+        a public name (in the rewritten `module`): it could replace ours."""
+        if not self._added or not self._unknown_stars:
+            return
+        stars = imports.unknown_star_import_indexes(module, self._known)
+        for name, pasted, adding in self._added:
+            position = imports.binding_index(module, name, pasted)
+            if position is None:
+                continue
+            for (index, dotted), (_, line) in zip(stars, self._unknown_stars):
+                if index > position:
+                    raise FixError(
+                        f"`from {dotted} import *` ({self._where(line)}) runs after the rewrite"
+                        f" binds {name} and may bind it again; import what you use from"
+                        f" {dotted} by name, or move that import up"
+                    )
+
+    def _taken(self, binding: Binding, adding: _Adding) -> str:
+        block = self._blocks.get(id(binding.node)) if binding.kind == "def" else None
+        where = self._where(binding.line)
+        if block is not None and block.ours:
+            keras = "Keras 2" if block.template.file == keras_names.KERAS_2_TEMPLATE else "Keras 3"
+            return (
+                f"the file holds keras-mask-codemod's {keras} helper {binding.name} ({where}),"
+                f" which {adding.what} cannot use; remove or rename it"
+            )
+        if block is not None:  # after our header, but not our definition
+            return (
+                f"the file defines {binding.name} ({where}) unlike the keras-mask-codemod helper"
+                " of that name (edited by hand, written by another version, or the file's own),"
+                f" and {adding.what} {adding.need} it; remove or rename it"
+            )
+        return (
+            f"{self._binds(binding)}, which {adding.what} {adding.need}; {adding.advice(binding)}"
+        )
+
+    def _binds(self, binding: Binding) -> str:
+        where = self._where(binding.line)
+        if binding.kind == "def":
+            return f"the file defines its own {binding.name} ({where})"
+        if binding.kind == "from":
+            source = binding.path.rpartition(".")[0] or "."
+            return f"the file imports {binding.name} from {source} ({where})"
+        if binding.kind == "import":
+            return f"the file imports the module {binding.path} as {binding.name} ({where})"
+        return f"the file binds {binding.name} ({where})"
 
 
 def _verify(

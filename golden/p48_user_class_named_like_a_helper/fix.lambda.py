@@ -1,0 +1,44 @@
+import keras
+from keras import layers
+
+
+# Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+def apply_mask(x, mask_value=0.0):
+    """Return what `keras.layers.Masking(mask_value)` outputs for `x`, without attaching a mask.
+
+    A step whose features ALL equal `mask_value` becomes 0; every other step is unchanged. Use as
+    `keras.layers.Lambda(apply_mask, output_shape=apply_mask_output_shape,
+    arguments={"mask_value": value})`: it keeps Masking's values where the mask itself is lost.
+    """
+    keep = keras.ops.any(keras.ops.not_equal(x, mask_value), axis=-1, keepdims=True)
+    return keras.ops.where(keep, x, keras.ops.zeros_like(x))
+
+
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+def apply_mask_output_shape(input_shape):
+    """Output shape of `apply_mask`: the input's shape (a named function, so `.keras` reloads)."""
+    return tuple(input_shape)
+
+
+INPUT_SPEC = {"shape": (12, 3), "mask_value": 0.0}
+
+
+class MaskedConv1D(layers.Conv1D):
+    """The project's own "masked" convolution: named like a keras-mask-codemod helper, but it
+    neither supports masking nor computes a mask, so the Masking before it is lost."""
+
+    def call(self, inputs):
+        return super().call(inputs)
+
+
+def build_model():
+    inp = keras.Input((12, 3))
+    x = layers.Lambda(
+        apply_mask,
+        output_shape=apply_mask_output_shape,
+        arguments={"mask_value": 0.0},
+    )(inp)
+    x = MaskedConv1D(4, 3, padding="same")(x)
+    x = layers.LSTM(2)(x)
+    return keras.Model(inp, x)
