@@ -203,6 +203,7 @@ class _Setup:
             output_format=self.output_format,
             jobs=jobs or shared.jobs or default_jobs(),
             target=target,
+            style=settings.style,
             **own,
         )
 

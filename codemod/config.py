@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from codemod.analysis.findings import Code
+from codemod.rewrite.style import DEFAULT_STYLE, CodeStyle
 from codemod.target import DEFAULT_TARGET, KerasTarget
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
@@ -22,6 +23,7 @@ class Options:
     jobs: int = 1  # worker processes; the CLI defaults to every core
     allow_dirty: bool = False  # fix files git reports as changed or untracked
     target: KerasTarget = DEFAULT_TARGET  # the Keras the code runs on (codemod/target.py)
+    style: CodeStyle = DEFAULT_STYLE  # the project's line length and quotes (codemod/settings.py)
 
     def wants(self, code: Code) -> bool:
         return code in self.select

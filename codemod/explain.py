@@ -123,12 +123,12 @@ def collapse_helpers(before: str, after: str) -> str:
     if not added:
         return after.rstrip("\n")
     end = max(node.end_lineno or node.lineno for node in added)
-    classes = [node.name for node in added if isinstance(node, ast.ClassDef)]
-    functions = len(added) - len(classes)
-    what = ", ".join(classes) or "helper functions"
-    if classes and functions:
-        uses = "it uses" if len(classes) == 1 else "they use"
-        what += f" and the {functions} function{'s' if functions > 1 else ''} {uses}"
+    public = [node.name for node in added if not node.name.startswith("_")]
+    private = len(added) - len(public)
+    what = ", ".join(public) or "helper definitions"
+    if public and private:
+        uses = "it uses" if len(public) == 1 else "they use"
+        what += f" and the {private} definition{'s' if private > 1 else ''} {uses}"
     note = f"# ... {what}: {end - header - 1} lines, not shown here ..."
     return "\n".join([*lines[: header + 1], note, *lines[end:]]).rstrip("\n")
 

@@ -18,6 +18,7 @@ else:  # pragma: no cover - Python 3.10
 
 from codemod.config import OUTPUT_FORMATS
 from codemod.rewrite import strategies
+from codemod.rewrite.style import DEFAULT_STYLE, CodeStyle
 from codemod.target import parse_target, shown_path
 
 SECTION = "keras-mask-codemod"
@@ -38,6 +39,7 @@ class Settings:
     helpers_module: str | None = None
     output_format: str | None = None
     target_keras: str | None = None  # checked here, resolved with the pins by codemod.target
+    style: CodeStyle = DEFAULT_STYLE  # from [tool.black] and [tool.ruff], for what fix writes
 
     def where(self, key: str) -> str:
         """Where `key` is set, for messages: "pyproject.toml [tool.keras-mask-codemod] key"."""
@@ -99,6 +101,23 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def code_style(tool: dict) -> CodeStyle:
+    """The project's formatting, as black and ruff read it: `[tool.black] line-length`, else
+    `[tool.ruff] line-length` (88 without either); single quotes when `[tool.ruff.format]
+    quote-style = "single"` (black itself always prefers double quotes). Values of the wrong
+    type are ignored: they are the formatters' to report."""
+    black = tool.get("black") if isinstance(tool.get("black"), dict) else {}
+    ruff = tool.get("ruff") if isinstance(tool.get("ruff"), dict) else {}
+    ruff_format = ruff.get("format") if isinstance(ruff.get("format"), dict) else {}
+    length = black.get("line-length", ruff.get("line-length", DEFAULT_STYLE.line_length))
+    if not isinstance(length, int) or isinstance(length, bool) or length < 1:
+        length = DEFAULT_STYLE.line_length
+    quote = '"'
+    if ruff_format.get("quote-style") == "single":
+        quote = "'"
+    return CodeStyle(length, quote)
+
+
 def load_settings(start: Path) -> Settings:
     """Settings from the nearest pyproject.toml above `start`; empty when there is none."""
     path = find_pyproject(start.resolve())
@@ -110,12 +129,13 @@ def load_settings(start: Path) -> Settings:
         raise SettingsError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise SettingsError(f"{path}: not valid TOML: {error}") from None
+    style = code_style(data.get("tool", {}))
     section = data.get("tool", {}).get(SECTION)
     if section is None:
-        return Settings(path=path)
+        return Settings(path=path, style=style)
     if not isinstance(section, dict):
         raise SettingsError(f"{path}: [tool.{SECTION}] must be a table")
-    values: dict[str, object] = {"path": path}
+    values: dict[str, object] = {"path": path, "style": style}
     for key, value in section.items():
         if key not in _KEYS:
             known = ", ".join(_KEYS)

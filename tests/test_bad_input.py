@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from codemod.analysis import NESTING_TOO_DEEP
+from codemod.rewrite.helper_source import HELPER_HEADER
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "p18_functional_chain"
 GOOD_SOURCE = (GOLDEN / "input.py").read_text()
@@ -370,9 +371,12 @@ def test_odd_but_valid_input_works(tmp_path: Path, command: str) -> None:
         assert (tmp_path / "long_line.py").read_text() == LONG_LINE + GOOD_FIXED
         assert (tmp_path / "deepest_parens.py").read_text() == GOOD_FIXED + DEEPEST_PARENS
         assert (tmp_path / "models.py" / "inner.py").read_text() == GOOD_FIXED
-        source = notebook["cells"][0]["source"]
-        assert isinstance(source, str)  # written back in the form it had
-        assert source == GOOD_FIXED + "model = build_model()\n"
+        cells = notebook["cells"]  # the helpers in a cell of their own, before the one using them
+        assert len(cells) == 2 and all(isinstance(c["source"], str) for c in cells)  # string form
+        assert cells[0]["source"].startswith("import keras\n\n\n" + HELPER_HEADER + "\n")
+        assert cells[1]["source"] == (GOOD_SOURCE + "model = build_model()\n").replace(
+            CONV_LINE, FIXED_CONV_LINE
+        )
         return
     assert notebook == string_source_notebook()  # nothing written
 

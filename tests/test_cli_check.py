@@ -144,7 +144,7 @@ def test_json_agrees_with_text(case: Path, monkeypatch: pytest.MonkeyPatch) -> N
     ]
     assert "".join(lines) == (case / "check.txt").read_text()
     for finding in document["findings"]:
-        assert finding["strategy"] in ("mask-aware", "lambda", "remove", "manual")
+        assert finding["strategy"] in ("mask-aware", "lambda", "remove", "upgrade", "manual")
         assert finding["end_line"] >= finding["line"]
 
 

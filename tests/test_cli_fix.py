@@ -49,18 +49,21 @@ def test_fix_rewrites_prints_a_line_per_rewrite_and_a_rerun_does_nothing(tree: P
         "pkg/scaled.py:3: lambda: Masking -> Lambda(apply_mask) (exact values: keeps what "
         "Masking(-1.0) computed, no layer used its mask)\n"
     )
+    # Two files of one folder need helpers: they import them from a module beside them.
     assert result.stderr == (
-        "Rewrote 2 findings in 2 files (mask-aware 1, lambda 1); 1 unchanged; "
-        "3 files checked, 2 with findings.\n"
+        "Rewrote 2 findings in 2 files (mask-aware 1, lambda 1) and created "
+        "pkg/keras_mask_helpers.py; 1 unchanged; 3 files checked, 2 with findings.\n"
     )
-    assert "MaskedConv1D(4, 3)" in (tree / "pkg" / "lstm.py").read_text()
+    lstm = (tree / "pkg" / "lstm.py").read_text()
+    assert "MaskedConv1D(4, 3)" in lstm and "from keras_mask_helpers import MaskedConv1D" in lstm
+    assert (tree / "pkg" / "keras_mask_helpers.py").read_text() == helpers_module_text()
     assert (tree / "pkg" / "clean.py").read_text() == CLEAN
 
     again = invoke("fix", "pkg")
     assert again.exit_code == 0 and again.stdout == ""
     assert (
         again.stderr
-        == "Rewrote 0 findings in 0 files; 3 unchanged; 3 files checked, 0 with findings.\n"
+        == "Rewrote 0 findings in 0 files; 4 unchanged; 4 files checked, 0 with findings.\n"
     )
     assert invoke("check", "pkg").exit_code == 0
 
@@ -80,7 +83,10 @@ def test_dry_run_writes_nothing_and_its_diff_applies_to_give_what_fix_gives(tree
     dry = invoke("fix", "--dry-run", "pkg")
     assert dry.exit_code == 1
     assert {p: p.read_bytes() for p in (tree / "pkg").iterdir()} == before
-    assert dry.stdout.startswith("diff --git a/pkg/lstm.py b/pkg/lstm.py\n")
+    assert dry.stdout.startswith(
+        "diff --git a/pkg/keras_mask_helpers.py b/pkg/keras_mask_helpers.py\nnew file mode"
+    )
+    assert "diff --git a/pkg/lstm.py b/pkg/lstm.py\n" in dry.stdout
     assert "pkg/lstm.py:3: mask-aware: Conv1D -> MaskedConv1D" in dry.stderr
 
     applied = tree.parent / "applied"
@@ -190,8 +196,10 @@ def test_interactive_writes_only_what_was_accepted(tree: Path) -> None:
     assert "Lambda(" in (tree / "pkg" / "scaled.py").read_text()  # y
     assert (tree / "pkg" / "third.py").read_text() == LSTM_MODEL  # q
     assert "pkg/lstm.py: skipped: not applied\n" in result.stdout
+    # The diffs shown import the helpers from one module, written when a file using it is.
     assert result.stderr == (
-        "Rewrote 1 finding in 1 file (lambda 1); 3 unchanged; 4 files checked, 3 with findings.\n"
+        "Rewrote 1 finding in 1 file (lambda 1) and created pkg/keras_mask_helpers.py; "
+        "3 unchanged; 4 files checked, 3 with findings.\n"
     )
 
 
@@ -234,7 +242,20 @@ def test_report_file_lists_every_file_finding_and_rewrite(tree: Path) -> None:
     assert document["target"]["keras"] == "3.15" and document["target"]["catalogue"] == "3"
     assert document["strategy"] == "auto" and document["dry_run"] is False
     by_path = {entry["path"]: entry for entry in document["files"]}
-    assert set(by_path) == {"pkg/broken.py", "pkg/clean.py", "pkg/lstm.py", "pkg/scaled.py"}
+    assert set(by_path) == {
+        "pkg/broken.py",
+        "pkg/clean.py",
+        "pkg/keras_mask_helpers.py",
+        "pkg/lstm.py",
+        "pkg/scaled.py",
+    }
+    assert by_path["pkg/keras_mask_helpers.py"] == {
+        "path": "pkg/keras_mask_helpers.py",
+        "status": "created",
+        "findings": [],
+        "rewrites": [],
+        "error": None,
+    }
     assert by_path["pkg/clean.py"] == {
         "path": "pkg/clean.py",
         "status": "unchanged",
@@ -257,10 +278,11 @@ def test_report_file_lists_every_file_finding_and_rewrite(tree: Path) -> None:
         }
     ]
     assert document["summary"] == {
-        "files": 4,
+        "files": 5,
         "changed": 2,
         "unchanged": 1,
         "skipped": 0,
+        "created": 1,
         "errors": 1,
         "findings": 2,
         "by_strategy": {"lambda": 1, "mask-aware": 1},

@@ -17,8 +17,9 @@ the part after the `SENTINEL` line. Then both files are executed as written, wit
 imports, and their models built, run, saved and loaded:
 
 - the original warns that a layer "does not support masking" (KMC301 instead: see
-  `STALE_MASK_FAILURES`; KMC900's examples warn but fix leaves them: see `LEFT_FOR_REVIEW`), the
-  fixed one does not warn while it is built and predicts on a batch with masked steps;
+  `STALE_MASK_FAILURES`; KMC900's examples warn but fix leaves them: see `LEFT_FOR_REVIEW`;
+  KMC401's old helpers warn neither before nor after their upgrade, which keeps every output),
+  the fixed one does not warn while it is built and predicts on a batch with masked steps;
 - the fixed model keeps the promise of the strategy fix names in the line it prints: lambda and
   remove give the original's outputs with the original's weights; mask-aware gives, on a
   right-padded batch, what the same weights give on the unpadded prefix (final outputs, and
@@ -70,7 +71,7 @@ MASK_WARNING = "does not support masking"
 # TensorFlow "Dimensions must be equal, but are 6 and 3 ...", jax "Incompatible shapes for
 # broadcasting: shapes=[(3, 6, 1), (3, 8), (3, 8)]".
 STALE_MASK_FAILURES = ("Incompatible shapes", "Dimensions must be equal")
-REWRITE_LINE = re.compile(r"^\S+\.py:\d+: (mask-aware|lambda|remove): ", re.MULTILINE)
+REWRITE_LINE = re.compile(r"^\S+\.py:\d+: (mask-aware|lambda|remove|upgrade): ", re.MULTILINE)
 TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
 # Different lengths: XLA may sum in another order.
 INVARIANCE_TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
@@ -95,6 +96,7 @@ class Example:
     strategy: str | None = None  # None: fix's default (auto)
     stale_mask: bool = False  # KMC301: Keras fails (or stays silent) instead of warning
     lambda_mask: bool = False  # KMC103: a Lambda(..., mask=function) stays in the fixed model
+    upgrade: bool = False  # KMC401: old helpers, already mask-aware: no warning before either
 
 
 def sequential_file(imports: str, input_layer: str, layer_lines: list[str]) -> str:
@@ -121,6 +123,7 @@ def rule_examples() -> list[Example]:
             outcome(text).text,  # what `explain` shows fix writing
             stale_mask=rule.code is Code.TIME_DISTRIBUTED,
             lambda_mask=rule.code is Code.OTHER_PRODUCER_TO_CONV,  # a Lambda(mask=...) stays
+            upgrade=rule.code is Code.OUTDATED_HELPERS,
         )
         for rule in RULES
         if rule.code not in LEFT_FOR_REVIEW
@@ -481,6 +484,9 @@ def test_original_warns_and_fixed_model_does_not(example: Example, workdir: Path
         assert original.model is not None, original.error
         assert original.error is not None, "the stale mask should make predict fail"
         assert any(text in original.error for text in STALE_MASK_FAILURES), original.error
+    elif example.upgrade:  # the old helpers were mask-aware already; the new ones must be too
+        assert original.error is None, original.error
+        assert original.warnings == []
     else:
         assert original.error is None, original.error
         assert original.warnings, "the original should warn that a layer destroys a mask"
@@ -514,7 +520,7 @@ def test_fixed_model_keeps_its_strategys_promise(example: Example, workdir: Path
     model = fixed_run(example, workdir).model
     reference = reference_model(example, workdir)
     if "mask-aware" not in kinds:
-        # lambda and remove: with the original's weights, the original's outputs exactly.
+        # lambda, remove and upgrade: with the original's weights, the original's outputs exactly.
         original = original_run(example, workdir).model
         model.set_weights(original.get_weights())
         for seed in (2, 3):

@@ -219,6 +219,27 @@ def test_helper_without_masked_steps_equals_the_keras_layer(case: Case) -> None:
         assert got[1].all()
 
 
+@pytest.mark.parametrize(
+    "case",
+    [case for case in CASES if case.input_shape in (SEQ, VIDEO)]
+    + [Case(lambda: kh.MaskedConv1DTranspose(2, 2, strides=3, output_padding=1), SEQ)],
+    ids=lambda case: case.name,
+)
+def test_helper_in_a_sequential_built_on_its_first_call(case: Case) -> None:
+    """A Sequential without an Input is built while TensorFlow traces its first predict: tensors
+    made in compute_mask then, or tuple-of-slices indexing of the mask, failed on Keras 3.4."""
+    data = masked_batch(case.input_shape)
+    model = keras.Sequential([keras.layers.Masking(), case.make()])
+
+    with no_mask_warning():
+        values = predict(model, data)[0]
+
+    assert values.shape[0] == 2
+    if not case.ends_mask:
+        mask = model.layers[-1].compute_mask(data, np.any(data != 0.0, axis=-1))
+        assert tuple(mask.shape) == values.shape[: case.mask_axes or -1]
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_helper_saves_and_loads_with_safe_mode(case: Case, tmp_path: Path) -> None:
     model, _ = build_after_masking(case)
@@ -244,7 +265,9 @@ def test_every_public_helper_is_covered_registered_and_mask_supporting() -> None
     assert covered == public_classes
     for name in HELPER_NAMES:
         registered = keras.saving.get_registered_object(f"keras_mask_codemod>{name}")
-        assert registered is getattr(kh, name)
+        # Only what Keras deserializes is registered: public layers and the functions a saved
+        # Lambda names; the private mixins are never saved.
+        assert registered is (None if name.startswith("_") else getattr(kh, name))
     for case in CASES:
         assert case.make().supports_masking
 
@@ -409,7 +432,8 @@ def test_transposed_conv_output_mask_rule_and_shape(
         "dilation_rate": dilation,
     }
     shape = (2, 6, 3) if rank == 1 else (2, 5, 4, 3)
-    skip_where_keras_itself_fails(lambda: layer_class.__mro__[1](2, kernel, **arguments), shape)
+    keras_class = getattr(keras.layers, layer_class.__name__.removeprefix("Masked"))
+    skip_where_keras_itself_fails(lambda: keras_class(2, kernel, **arguments), shape)
     layer = layer_class(2, kernel, **arguments)
 
     # Few valid steps, so that some output steps get no contribution at all.

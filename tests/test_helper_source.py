@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
+import io
+import itertools
+import keyword
+import re
 import subprocess
 import sys
+import tokenize
 import zipfile
 from pathlib import Path
 
@@ -24,6 +30,7 @@ from codemod.rewrite.helper_source import (
 # What the rewrites may paste into a Keras 3 file: every helper the catalogue names except the
 # Keras 2 only ApplyMaskValue, and the functions given to Lambda.
 PUBLIC_HELPERS = (HELPER_MASK.keys() - {"ApplyMaskValue"}) | HELPER_FUNCTIONS
+REGISTRATION = 'keras.utils.register_keras_serializable(package="keras_mask_codemod")'
 
 
 def _defined_names(source: str) -> list[str]:
@@ -56,26 +63,15 @@ def test_helper_imports_are_only_keras() -> None:
     assert HELPER_IMPORTS == ("keras",)
 
 
-def test_requested_class_comes_with_the_functions_it_calls() -> None:
-    names = _defined_names(helper_source(["MaskedConv1D"]))
-
-    assert set(names) == {
-        "_spatial_mask",
-        "_zero_masked_steps",
-        "_window_output_mask",
-        "_any_under_window",
-        "_ones_kernel",
-        "MaskedConv1D",
-    }
+def test_requested_class_comes_with_the_mixin_it_derives_from() -> None:
+    assert _defined_names(helper_source(["MaskedConv1D"])) == ["_MaskedLayer", "MaskedConv1D"]
 
 
 def test_dependencies_are_followed_transitively() -> None:
-    # MaskedMaxPooling1D -> _masked_max_pool -> _window_output_mask -> _spatial_mask
-    names = set(_defined_names(helper_source(["MaskedMaxPooling1D"])))
+    # MaskedMaxPooling1D -> _MaskedMax -> _MaskedLayer
+    names = _defined_names(helper_source(["MaskedMaxPooling1D"]))
 
-    assert {"_masked_max_pool", "_window_output_mask", "_spatial_mask"} <= names
-    assert "MaskedConv1D" not in names
-    assert "_masked_average_pool" not in names
+    assert names == ["_MaskedLayer", "_MaskedMax", "MaskedMaxPooling1D"]
 
 
 def test_function_only_helper_needs_nothing_else() -> None:
@@ -107,22 +103,68 @@ def test_definitions_are_separated_by_two_blank_lines() -> None:
     assert source.endswith("\n") and not source.endswith("\n\n")
     assert "\n\n\n\n" not in source
     # The header comment sits right on the first definition, like a comment above any def.
-    assert source.startswith(HELPER_HEADER + "\n@keras.utils.register_keras_serializable")
-    separated = source.count("\n\n\n@keras.utils.register_keras_serializable")
-    assert separated == len(HELPER_NAMES) - 1
+    assert source.startswith(HELPER_HEADER + "\nclass _MaskedLayer:")
+    separated = re.findall(r"\n\n\n(?=@keras|class |def )", source)
+    assert len(separated) == len(HELPER_NAMES) - 1
 
 
-def test_every_definition_is_registered_for_keras_saving() -> None:
+def test_only_what_keras_deserializes_is_registered() -> None:
+    """Public layers and the functions a saved Lambda names are registered (package name
+    unchanged, so saved models keep loading); the private mixins are never saved."""
     source = helper_source(HELPER_NAMES)
-    decorators = [
-        ast.get_source_segment(source, node.decorator_list[0])
+    decorators = {
+        node.name: [ast.get_source_segment(source, d) for d in node.decorator_list]
         for node in ast.parse(source).body
         if isinstance(node, (ast.FunctionDef, ast.ClassDef))
-    ]
+    }
 
-    assert decorators == [
-        'keras.utils.register_keras_serializable(package="keras_mask_codemod")'
-    ] * len(HELPER_NAMES)
+    assert decorators == {
+        name: [] if name.startswith("_") else [REGISTRATION] for name in HELPER_NAMES
+    }
+    assert {"apply_mask", "apply_mask_output_shape"} <= decorators.keys()
+
+
+def test_public_classes_are_a_mixin_and_their_keras_layer() -> None:
+    """Each family's code is pasted once, in a private mixin: a public layer class is just its
+    decorator, its class line and a one-line docstring (apart from the few with methods)."""
+    with_methods = {"MaskedFlatten", "MaskedTimeDistributed", "ApplyMask", "EndMask"}
+    source = helper_source(HELPER_NAMES)
+    classes = [node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)]
+    for node in classes:
+        if node.name.startswith("_") or node.name in with_methods:
+            continue
+        assert len(node.bases) == 2 and ast.unparse(node.bases[0]).startswith("_"), node.name
+        assert len(node.body) == 1 and isinstance(node.body[0], ast.Expr), node.name
+        assert node.end_lineno - node.decorator_list[0].lineno == 2, node.name
+
+
+@pytest.mark.parametrize(
+    ("names", "most"),
+    [
+        (["MaskedConv1D"], 37),
+        (["MaskedConv2D", "MaskedGlobalMaxPooling2D"], 55),
+        (["MaskedTimeDistributed"], 55),
+        (["apply_mask", "apply_mask_output_shape"], 13),
+        (["ApplyMask"], 45),
+    ],
+)
+def test_pasted_helpers_stay_short(names: list[str], most: int) -> None:
+    """`fix` adds these lines plus three blank ones around them: one Conv1D costs at most 40."""
+    assert len(helper_source(names).splitlines()) <= most
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        ["MaskedConv1D", "MaskedConv2D", "MaskedConv3D", "MaskedSeparableConv1D"],
+        ["MaskedConv1DTranspose", "MaskedConv2DTranspose", "MaskedConv3DTranspose"],
+        ["MaskedMaxPooling1D", "MaskedMaxPooling2D", "MaskedGlobalMaxPooling3D"],
+        ["MaskedAveragePooling1D", "MaskedAveragePooling3D", "MaskedGlobalAveragePooling2D"],
+    ],
+)
+def test_each_further_helper_of_a_family_adds_five_lines(family: list[str]) -> None:
+    lengths = [len(helper_source(family[: n + 1]).splitlines()) for n in range(len(family))]
+    assert [b - a for a, b in itertools.pairwise(lengths)] == [5] * (len(family) - 1)
 
 
 def test_no_names_give_no_text() -> None:
@@ -246,11 +288,16 @@ def test_the_analysis_knows_every_emitted_helper() -> None:
 @pytest.mark.parametrize("fact", [f for f in KERAS_3_15 if f.helper], ids=lambda f: f.name)
 def test_each_helper_the_catalogue_names_subclasses_its_layer(fact) -> None:
     """The catalogue is the one list of helpers: the template must define each as a subclass of
-    the very layer it replaces, so it takes the same arguments."""
+    the very layer it replaces (its name or an alias of it: GlobalAvgPool2D keeps the class line
+    within 79 characters), after the private mixin of its family, so it takes the same arguments.
+    tests/test_helper_layers.py checks the subclassing in real Keras."""
     source = helper_source([fact.helper])
-    classes = [node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)]
-    helper = next(node for node in classes if node.name == fact.helper)
-    assert [ast.unparse(base) for base in helper.bases] == [f"keras.layers.{fact.name}"]
+    classes = {node.name: node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
+    helper = classes[fact.helper]
+    *mixins, keras_base = [ast.unparse(base) for base in helper.bases]
+    assert keras_base.startswith("keras.layers.")
+    assert helper_for_layer(keras_base.removeprefix("keras.layers.")) == fact.helper
+    assert all(mixin.startswith("_") and mixin in classes for mixin in mixins)
 
 
 # Keras 2 (templates/keras2_helpers.py) --------------------------------------------------------
@@ -271,7 +318,7 @@ def test_keras_2_helpers_use_the_files_own_keras(keras: str) -> None:
     source = keras_2_helper_source(KERAS_2_HELPER_NAMES, keras)
     template = keras_2_helper_source(KERAS_2_HELPER_NAMES, "keras")
     assert source.startswith(KERAS_2_HELPER_HEADER + "\n")
-    assert source.count(f"@{keras}.utils.register_keras_serializable(") == 4
+    assert source.count(f'@{keras}.utils.register_keras_serializable("keras_mask_codemod")') == 4
     assert source.count(f"{keras}.") == template.count("keras.") - template.count("`keras.")
     reads = {
         ast.unparse(node.value)
@@ -290,4 +337,129 @@ def test_keras_2_helpers_pass_ruff(tmp_path: Path) -> None:
 
     result = _run_ruff(path)
 
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# Formatting: the user's formatter and linter leave what is pasted alone ----------------------
+#
+# By construction: every pasted statement is one physical line of at most 79 characters, with
+# double quotes, no magic trailing commas and black's blank lines, so no formatter splits or
+# joins anything at any line length from 79 up. (Single-quote projects are not covered: ruff
+# format with quote-style "single" rewrites every string literal, docstrings excepted.)
+
+LINE_LENGTHS = ("79", "88", "100", "120")
+# How a Keras 2 file may refer to its Keras (imports.module_reference), with the import that
+# binds it: the longest, tensorflow.keras, sets the room the Keras 2 template leaves.
+KERAS_2_REFERENCES = {
+    "keras": "from tensorflow import keras",
+    "tf_keras": "import tf_keras",
+    "tf.keras": "import tensorflow as tf",
+    "tensorflow.keras": "import tensorflow",
+}
+
+
+def _pasted_texts() -> dict[str, str]:
+    """Every public helper alone and each template whole, as a user's file would hold them."""
+    texts = {"keras3_all": "import keras\n\n\n" + helper_source(HELPER_NAMES)}
+    for name in sorted(PUBLIC_HELPERS):
+        texts[f"keras3_{name}"] = "import keras\n\n\n" + helper_source([name])
+    for reference, statement in KERAS_2_REFERENCES.items():
+        stem = "keras2_" + reference.replace(".", "_")
+        for names in [sorted(KERAS_2_HELPER_NAMES), *([n] for n in sorted(KERAS_2_HELPER_NAMES))]:
+            suffix = "all" if len(names) > 1 else names[0]
+            pasted = keras_2_helper_source(names, reference)
+            texts[f"{stem}_{suffix}"] = f"{statement}\n\n\n{pasted}"
+    return texts
+
+
+@pytest.fixture(scope="module")
+def pasted_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("pasted_helpers")
+    for stem, text in _pasted_texts().items():
+        (folder / f"{stem}.py").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _tool(module: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not installed in this environment")
+
+
+def _run_in(folder: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", *command], cwd=folder, capture_output=True, text=True, check=False
+    )
+
+
+def test_every_pasted_statement_is_one_line_of_at_most_79_characters() -> None:
+    for stem, text in _pasted_texts().items():
+        lines = text.splitlines()
+        assert max(map(len, lines)) <= 79, stem  # the header comment included
+        assert _magic_trailing_commas(text) == [], stem
+        for node in ast.walk(ast.parse(text)):
+            body = getattr(node, "body", None)
+            if isinstance(node, ast.stmt) and isinstance(body, list):  # its header: one line
+                assert body[0].lineno == node.lineno + 1, (stem, node.lineno)
+            elif isinstance(node, ast.stmt) and not _is_docstring(node):
+                assert node.lineno == node.end_lineno, (stem, node.lineno)
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+
+
+def _magic_trailing_commas(text: str) -> list[int]:
+    """Rows of commas right before a closing bracket, which make black and ruff format explode
+    the brackets, except the comma of a one-element tuple `(x,)`, which is not magic."""
+    significant = [
+        token
+        for token in tokenize.generate_tokens(io.StringIO(text).readline)
+        if token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)
+    ]
+    rows, stack = [], []  # stack: [whether a tuple's parenthesis, commas at its top level]
+    for before, token, after in zip([None, *significant], significant, [*significant[1:], None]):
+        if token.type == tokenize.OP and token.string in "([{":
+            previous = before.string if before is not None else ""
+            called = previous in (")", "]") or (
+                previous.isidentifier() and not keyword.iskeyword(previous)
+            )
+            stack.append([token.string == "(" and not called, 0])
+        elif token.type == tokenize.OP and token.string in ")]}":
+            stack.pop()
+        elif token.string == "," and stack:
+            stack[-1][1] += 1
+            if after is not None and after.string in ")]}" and stack[-1] != [True, 1]:
+                rows.append(token.start[0])
+    return rows
+
+
+@pytest.mark.parametrize("line_length", LINE_LENGTHS)
+def test_black_leaves_pasted_helpers_alone(pasted_folder: Path, line_length: str) -> None:
+    _tool("black")
+    for options in ([], ["--skip-magic-trailing-comma"]):
+        result = _run_in(pasted_folder, "black", "--check", "-l", line_length, *options, ".")
+        assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("line_length", LINE_LENGTHS)
+def test_ruff_format_leaves_pasted_helpers_alone(pasted_folder: Path, line_length: str) -> None:
+    _tool("ruff")
+    for option in ('format.quote-style="double"', "format.skip-magic-trailing-comma=true"):
+        result = _run_in(
+            pasted_folder,
+            *("ruff", "format", "--isolated", "--check", "--line-length", line_length),
+            *("--config", option, "."),
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("line_length", LINE_LENGTHS)
+def test_ruff_check_passes_pasted_helpers(pasted_folder: Path, line_length: str) -> None:
+    """pycodestyle (E501 included), pyflakes and isort, as tests/test_golden_formatting.py."""
+    _tool("ruff")
+    result = _run_in(
+        pasted_folder,
+        *("ruff", "check", "--isolated", "--select", "E,F,W,I", "--line-length", line_length),
+        ".",
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,6 +13,7 @@ from codemod.cli import app
 from codemod.config import Options
 from codemod.engine.check import check_paths, check_stdin
 from codemod.engine.fix import fix_paths, fix_stdin
+from codemod.rewrite.helper_source import HELPER_HEADER
 
 
 def cell(kind: str, source: list[str], **extra: object) -> dict:
@@ -111,13 +112,22 @@ def test_fix_rewrites_code_cells_only_and_keeps_the_rest(notebook: Path) -> None
     assert after["metadata"] == before["metadata"]
     for index in (0, 1, 2, 3):  # markdown, the magic and shell cells: untouched
         assert after["cells"][index] == before["cells"][index]
-    fixed = after["cells"][4]
+    # The helpers go into a code cell of their own, just before the cell of the first rewrite.
+    assert len(after["cells"]) == len(before["cells"]) + 1
+    helpers = after["cells"][4]
+    assert helpers == {
+        "cell_type": "code",
+        "metadata": {},
+        "source": helpers["source"],
+        "execution_count": None,
+        "outputs": [],
+    }  # the keys in the order of the notebook's code cells; no id, as they have none
+    text = "".join(helpers["source"])
+    assert text.startswith(HELPER_HEADER + "\n")
+    assert "class MaskedConv1D(" in text and not text.endswith("\n")
+    fixed = after["cells"][5]
     assert fixed["outputs"] == before["cells"][4]["outputs"] and fixed["execution_count"] == 7
-    text = "".join(fixed["source"])
-    # The helpers go into the cell of the first rewrite, before it.
-    assert text.startswith("# Mask-aware helpers added by keras-mask-codemod")
-    assert "class MaskedConv1D(keras.layers.Conv1D):" in text
-    assert text.endswith(
+    assert "".join(fixed["source"]) == (
         'x = MaskedConv1D(8, 3, padding="same")(x)\nx = layers.LSTM(4)(x)\nmodel = keras.Model(inp, x)\n'
     )
     assert notebook.read_text().startswith(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from codemod.rewrite.helper_source import HELPER_HEADER
+from codemod.rewrite.helper_source import HELPER_HEADER, helper_source
 from codemod.rewrite.pipeline import fix_text
 
 SEQUENTIAL = """\
@@ -55,8 +55,10 @@ def test_helpers_go_after_the_imports_and_before_the_first_use() -> None:
         "MaskedConv1D",
         "model = Sequential([layers.Masking(), MaskedConv1D(4, 3), layers.LSTM(2)])",
     ]
-    assert f"from keras import Sequential, layers\n\n\n{HELPER_HEADER}\n@keras" in result
-    assert "        )\n\n\nmodel = Sequential(" in result
+    # The header comment sits on the block, two blank lines on either side of it.
+    block = helper_source(["MaskedConv1D"])
+    assert block.startswith(HELPER_HEADER + "\n")
+    assert f"from keras import Sequential, layers\n\n\n{block}\n\nmodel = Sequential(" in result
 
 
 def test_a_second_run_adds_nothing_and_existing_helpers_are_reused() -> None:

@@ -15,7 +15,7 @@ from codemod.target import parse_target
 from tests.rewrite_cases import dedent, fixed
 
 REWRITES = {
-    "Masking becomes the named apply_mask Lambda, other arguments kept": (
+    "Masking becomes the named apply_mask Lambda, other arguments kept, laid out as black does": (
         """\
         from keras import Sequential, layers
 
@@ -25,12 +25,17 @@ REWRITES = {
         from keras import Sequential, layers
         from h import apply_mask, apply_mask_output_shape
 
-        model = Sequential([layers.Lambda(
-            apply_mask,
-            output_shape=apply_mask_output_shape,
-            arguments={"mask_value": 999.0},
-            name="pad",
-        ), layers.Conv1D(2, 3)])
+        model = Sequential(
+            [
+                layers.Lambda(
+                    apply_mask,
+                    output_shape=apply_mask_output_shape,
+                    arguments={"mask_value": 999.0},
+                    name="pad",
+                ),
+                layers.Conv1D(2, 3),
+            ]
+        )
         """,
     ),
     "bare Masking: Lambda imported beside it; the default mask value written out": (
@@ -70,11 +75,16 @@ REWRITES = {
         from h import apply_mask, apply_mask_output_shape
 
         PAD = -1.0
-        model = Sequential([layers.Lambda(
-            apply_mask,
-            output_shape=apply_mask_output_shape,
-            arguments={"mask_value": PAD},
-        ), layers.Conv1D(2, 3)])
+        model = Sequential(
+            [
+                layers.Lambda(
+                    apply_mask,
+                    output_shape=apply_mask_output_shape,
+                    arguments={"mask_value": PAD},
+                ),
+                layers.Conv1D(2, 3),
+            ]
+        )
         """,
     ),
     "Embedding loses mask_zero=True": (

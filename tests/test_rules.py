@@ -79,6 +79,7 @@ def test_the_code_at_a_destroyer_is_the_first_rule_covering_it() -> None:
     assert {key: rules.at_destroyer(*key).code for key in expected} == expected
     assert {rule.code for rule in RULES if rule.covers is None} == {
         Code.TIME_DISTRIBUTED,
+        Code.OUTDATED_HELPERS,
         Code.MANUAL_REVIEW,
     }
 

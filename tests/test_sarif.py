@@ -47,7 +47,7 @@ def test_check_sarif_is_valid_and_complete(folder: Path, schema: dict) -> None:
     validate(document, schema)
     (run,) = document["runs"]
     assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == [
-        "KMC101", "KMC102", "KMC103", "KMC201", "KMC301", "KMC900",
+        "KMC101", "KMC102", "KMC103", "KMC201", "KMC301", "KMC401", "KMC900",
     ]  # fmt: skip
     (finding,) = run["results"]
     assert finding["ruleId"] == "KMC101" and finding["ruleIndex"] == 0

@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from codemod.cli import app
+from codemod.rewrite.style import CodeStyle
+from codemod.settings import load_settings
 
 SCALED = (
     "from keras import Sequential, layers\n\n"
@@ -95,3 +97,44 @@ def test_select_codes_in_the_file_are_validated(project: Path) -> None:
     configure(project, 'select = ["KMC999"]\n')
     result = invoke("check", "src")
     assert result.exit_code == 2 and "unknown rule code 'KMC999'" in result.stderr
+
+
+# The project's formatting: what fix writes follows it ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "length", "quote"),
+    [
+        ("", 88, '"'),
+        ("[tool.black]\nline-length = 100\n", 100, '"'),
+        ("[tool.ruff]\nline-length = 120\n", 120, '"'),
+        ("[tool.black]\nline-length = 79\n[tool.ruff]\nline-length = 120\n", 79, '"'),
+        ('[tool.ruff]\nline-length = 100\n[tool.ruff.format]\nquote-style = "single"\n', 100, "'"),
+        ('[tool.black]\nline-length = "long"\n', 88, '"'),
+    ],
+)
+def test_the_code_style_comes_from_black_and_ruff(
+    tmp_path: Path, toml: str, length: int, quote: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(toml)
+    assert load_settings(tmp_path).style == CodeStyle(length, quote)
+
+
+def test_fix_follows_the_projects_line_length_and_quotes(tmp_path: Path) -> None:
+    """A Lambda that fits the project's 120 columns stays on its line (black's 88 would split
+    it); its key is single quoted."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff]\nline-length = 120\n[tool.ruff.format]\nquote-style = "single"\n'
+    )
+    model = tmp_path / "model.py"
+    model.write_text(
+        "from tensorflow.keras import layers\n\n"
+        "masking = layers.Masking(mask_value=-1.0)\n"
+        "conv = layers.Conv1D(4, 3)(masking(layers.Input((5, 2))))\n"
+    )
+    result = CliRunner().invoke(app, ["fix", "--strategy", "lambda", str(model)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "masking = layers.Lambda(apply_mask, output_shape=apply_mask_output_shape, "
+        "arguments={'mask_value': -1.0})\n"
+    ) in model.read_text()

@@ -18,9 +18,10 @@ if TYPE_CHECKING:
 
 # Every mask producer is spelled with one of these words (Masking, Embedding(mask_zero=...),
 # Lambda(mask=...), TokenAndPositionEmbedding(mask_zero=...)). A file without them cannot hold one,
-# so it is never parsed: most files of a repository stop here. Three substring searches are about
+# so it is never parsed: most files of a repository stop here. (The last word finds our own
+# helpers' header, for KMC401, in a module holding nothing else.) Three substring searches are about
 # three times faster than one regular expression with the same alternatives.
-_PRODUCER_WORDS = ("Masking", "mask_zero", "Lambda")
+_PRODUCER_WORDS = ("Masking", "mask_zero", "Lambda", "keras-mask-codemod")
 _PRODUCER_BYTES = tuple(word.encode() for word in _PRODUCER_WORDS)
 _TEXT_TEST_OFF = os.environ.get("KERAS_MASK_CODEMOD_NO_TEXT_TEST") == "1"
 
@@ -75,9 +76,51 @@ def analyze(
     try:
         Interpreter(tree, graph, target.catalogue, lines).run()
         findings = [_on_target(f, target) for f in graph.findings()]
+        findings += outdated_helpers(tree, lines)
     except RecursionError:
         raise AnalysisError(NESTING_TOO_DEEP) from None
     return [_in_cells(f, locate) for f in findings] if locate else findings
+
+
+def outdated_helpers(tree: ast.Module, lines: list[str]) -> list[Finding]:
+    """KMC401: one finding per block of helpers an older keras-mask-codemod pasted, at its header.
+    An edited block is reported too, saying fix leaves it alone."""
+    from codemod.analysis.findings import Code, Place, Producer
+    from codemod.analysis.names import HELPERS_VERSION, helper_blocks
+
+    blocks: dict[int, list] = {}
+    for block in helper_blocks(tree, lines):
+        if block.template.version < HELPERS_VERSION:
+            blocks.setdefault(block.header, []).append(block)
+    findings = []
+    for header, definitions in blocks.items():
+        version = definitions[0].template.version
+        edited = sorted(d.node.name for d in definitions if not d.ours)
+        what = f"helpers v{version}"
+        detail = (
+            f"pasted by an older keras-mask-codemod are out of date (this is v{HELPERS_VERSION});"
+            " fix replaces them with this version's"
+            if not edited
+            else f"pasted by an older keras-mask-codemod were edited by hand ({', '.join(edited)}),"
+            " so fix leaves them as they are; replace them by hand"
+        )
+        end = max(d.node.end_lineno or header for d in definitions)
+        column_end = len(lines[end - 1]) + 1 if end <= len(lines) else 1
+        place = Producer("keras-mask-codemod helpers", header, 1, kind="helpers")
+        findings.append(
+            Finding(
+                Code.OUTDATED_HELPERS,
+                header,
+                1,
+                end,
+                column_end,
+                producer=place,
+                destroyer=Place(what, header, 1),
+                detail=detail,
+                edited=tuple(edited),
+            )
+        )
+    return findings
 
 
 def _on_target(finding: Finding, target: KerasTarget) -> Finding:

@@ -15,6 +15,7 @@ class Code(str, Enum):
     OTHER_PRODUCER_TO_CONV = "KMC103"
     TO_OTHER_DESTROYER = "KMC201"
     TIME_DISTRIBUTED = "KMC301"
+    OUTDATED_HELPERS = "KMC401"
     MANUAL_REVIEW = "KMC900"
 
 
@@ -106,7 +107,8 @@ class Finding:
     keras_2_target: str = ""
     # The destroyer reads the mask it is given though it does not pass it on (RNNs in Keras 3.16+).
     destroyer_uses_mask: bool = False
-    detail: str = ""  # extra words for manual-review findings
+    detail: str = ""  # extra words for manual-review and outdated-helpers findings
+    edited: tuple[str, ...] = ()  # KMC401: the old helpers edited by hand (fix leaves them)
 
     @property
     def message(self) -> str:
@@ -114,6 +116,8 @@ class Finding:
         source = f"{_producer_label(producer)} ({producer.where})"
         if self.code is Code.MANUAL_REVIEW:
             return f"the mask from {source} {self.detail}; review by hand"
+        if self.code is Code.OUTDATED_HELPERS:
+            return f"{self.destroyer.name} {self.detail}"
         if self.code is Code.TIME_DISTRIBUTED and self.keras_2_target:
             text = (
                 f"{self.destroyer.name} receives the mask from {source}; in Keras 2 the model "

@@ -172,11 +172,19 @@ def star_import_path(module: str, name: str, layer_names: frozenset[str]) -> str
 # helper_source). The templates (rewrite/templates/*.py) are data: the rewrite reads them to paste
 # helpers, the analysis to recognise a pasted copy; neither imports them.
 
-HELPER_HEADER = "# Mask-aware helpers added by keras-mask-codemod: keep them with this model code."
+HELPERS_VERSION = 2
+"""The helpers' version, written in every header. When a template changes what it pastes, bump it
+and freeze the old templates as `*_v<N>.py` with their header in `_TEMPLATES`: old copies are then
+reported (KMC401) and upgraded, and an edited copy is told apart from an unedited one."""
+
+HELPER_HEADER = (
+    f"# Mask-aware helpers by keras-mask-codemod, v{HELPERS_VERSION}: "
+    "keep them with this model code."
+)
 """First line of every block of Keras 3 helpers `fix` pastes (saved .keras models need them)."""
 
 KERAS_2_HELPER_HEADER = (
-    "# Keras 2 helpers added by keras-mask-codemod: keep them with this model code."
+    f"# Keras 2 helpers by keras-mask-codemod, v{HELPERS_VERSION}: keep them with this model code."
 )
 """First line of every block pasted for Keras 2 code."""
 
@@ -191,11 +199,23 @@ class Template:
 
     file: str
     any_keras_name: bool = False
+    version: int = HELPERS_VERSION
+
+    @property
+    def keras_2(self) -> bool:
+        return self.any_keras_name
 
 
 _TEMPLATES = {
     HELPER_HEADER: Template(KERAS_3_TEMPLATE),
     KERAS_2_HELPER_HEADER: Template(KERAS_2_TEMPLATE, any_keras_name=True),
+    # Version 1 wrote no version in its headers.
+    "# Mask-aware helpers added by keras-mask-codemod: keep them with this model code.": Template(
+        "keras_helpers_v1.py", version=1
+    ),
+    "# Keras 2 helpers added by keras-mask-codemod: keep them with this model code.": Template(
+        "keras2_helpers_v1.py", any_keras_name=True, version=1
+    ),
 }
 
 
@@ -221,6 +241,32 @@ def _template_definitions(file: str) -> dict[str, ast.FunctionDef | ast.ClassDef
     }
 
 
+def header_of(file: str) -> str:
+    """The header comment of blocks cut from the template `file`."""
+    return next(header for header, template in _TEMPLATES.items() if template.file == file)
+
+
+def template_block(file: str, wanted: Sequence[str]) -> str:
+    """A block as `fix` pastes it from the template `file`: the header, then the named
+    definitions and every definition they use, in template order (for examples and tests)."""
+    text = template_text(file)
+    nodes = [n for n in ast.parse(text).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    uses = {n.name: {x.id for x in ast.walk(n) if isinstance(x, ast.Name)} for n in nodes}
+    chosen, pending = set(), list(wanted)
+    while pending:
+        name = pending.pop()
+        if name not in chosen:
+            chosen.add(name)
+            pending.extend(uses[name] & uses.keys())
+    lines = text.splitlines()
+    sources = [
+        "\n".join(lines[min([n.lineno, *(d.lineno for d in n.decorator_list)]) - 1 : n.end_lineno])
+        for n in nodes
+        if n.name in chosen
+    ]
+    return header_of(file) + "\n" + "\n\n\n".join(sources) + "\n"
+
+
 @dataclass(frozen=True, eq=False)
 class BlockDefinition:
     """A top-level def or class standing in a block of pasted helpers."""
@@ -228,33 +274,47 @@ class BlockDefinition:
     node: ast.FunctionDef | ast.ClassDef
     template: Template  # the template the block's header names
     ours: bool  # the very definition of that template: our helper, to use and to reuse
+    header: int = 0  # the 1-based line of the block's header comment
+    keras_name: str = "keras"  # how its definitions name Keras ("tf_keras"... in Keras 2 code)
+
+    @property
+    def current(self) -> bool:
+        """Ours, from this version's template: what a rewrite may use."""
+        return self.ours and self.template.version == HELPERS_VERSION
 
 
 def helper_blocks(tree: ast.Module, lines: Sequence[str]) -> list[BlockDefinition]:
     """Every top-level definition in a block of pasted helpers: after one of our header comments,
-    up to the first top-level statement that is neither a def nor a class. `lines` are the
-    source's lines, as Python counts them."""
+    up to the first top-level statement that is not a def or class of a name the header's
+    template defines. `lines` are the source's lines, as Python counts them."""
     if not any(header in line for line in lines for header in _TEMPLATES):
         return []
     found = []
     template: Template | None = None
+    header = 0
     previous_end = 0
     for statement in tree.body:
         start = min([statement.lineno, *(d.lineno for d in _decorators(statement))])
-        for line in lines[previous_end : start - 1]:  # comments and blank lines before it
-            template = template_of_header(line) or template
+        for number in range(previous_end, start - 1):  # comments and blank lines before it
+            if (named := template_of_header(lines[number])) is not None:
+                template, header = named, number + 1
         previous_end = statement.end_lineno or start
         if template is None:
             continue
-        if isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
-            found.append(BlockDefinition(statement, template, _is_template(statement, template)))
+        if isinstance(
+            statement, (ast.FunctionDef, ast.ClassDef)
+        ) and statement.name in _template_definitions(template.file):
+            keras: list[str] = []
+            ours = _is_template(statement, template, keras)
+            name = keras[0] if keras else "keras"
+            found.append(BlockDefinition(statement, template, ours, header, name))
         else:
             template = None
     return found
 
 
 def our_definitions(tree: ast.Module, lines: Sequence[str]) -> list[ast.FunctionDef | ast.ClassDef]:
-    """The top-level definitions that are our helpers (see `helper_blocks`)."""
+    """The top-level definitions that are our helpers, of any version (see `helper_blocks`)."""
     return [block.node for block in helper_blocks(tree, lines) if block.ours]
 
 
@@ -262,7 +322,9 @@ def _decorators(statement: ast.stmt) -> list[ast.expr]:
     return getattr(statement, "decorator_list", [])
 
 
-def _is_template(node: ast.FunctionDef | ast.ClassDef, template: Template) -> bool:
+def _is_template(
+    node: ast.FunctionDef | ast.ClassDef, template: Template, keras: list[str] | None = None
+) -> bool:
     """Whether `node` is the template's definition of its name, whatever the formatting: the
     same syntax tree (comments, line breaks and the indentation inside strings aside, as the
     rewrite writes them in the file's own style), with every `keras` of the template spelled as
@@ -270,7 +332,7 @@ def _is_template(node: ast.FunctionDef | ast.ClassDef, template: Template) -> bo
     expected = _template_definitions(template.file).get(node.name)
     if expected is None:
         return False
-    keras: list[str] = []
+    keras = [] if keras is None else keras
     if not _same(expected, node, keras):
         return False
     return template.any_keras_name or keras in ([], ["keras"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from codemod.analysis import AnalysisError, analyze, may_contain_producer
-from codemod.analysis.findings import Finding
+from codemod.analysis.findings import Code, Finding
 from codemod.config import Options
 from codemod.engine.runner import Program, error_reason, find_files, run_files, run_stdin
 from codemod.gc_pause import gc_paused
@@ -24,14 +24,22 @@ class FileReport:
     error: str | None = None
     parsed: bool = False  # False when the text test showed there is nothing to look for
     count: int | None = None  # after release(): how many findings there were
+    helpers: int | None = None  # after release(): how many of them were old helpers (KMC401)
 
     @property
     def finding_count(self) -> int:
         return len(self.findings) if self.count is None else self.count
 
+    @property
+    def outdated_helpers_count(self) -> int:
+        """Findings that are old pasted helpers (KMC401), not destroyed masks."""
+        if self.helpers is not None:
+            return self.helpers
+        return sum(1 for f in self.findings if f.code is Code.OUTDATED_HELPERS)
+
     def release(self) -> None:
         """Drop the findings once printed: a run over a large tree keeps only the counts."""
-        self.count = self.finding_count
+        self.count, self.helpers = self.finding_count, self.outdated_helpers_count
         self.findings = []
 
 
@@ -53,6 +61,10 @@ class RunReport:
     @property
     def finding_count(self) -> int:
         return sum(f.finding_count for f in self.files)
+
+    @property
+    def outdated_helpers_count(self) -> int:
+        return sum(f.outdated_helpers_count for f in self.files)
 
 
 @dataclass(frozen=True)

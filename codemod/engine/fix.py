@@ -12,21 +12,39 @@ The guards refuse to write a changed file (an error for that file; the run goes 
 * dirty: the file really written, a symlink's target in its own work tree, has uncommitted
   changes in git, unless --allow-dirty.
 Both hold for the helpers module too. With --dry-run nothing is written, so nothing is refused.
+
+Where the Keras 3 helpers go (`FixReport.wants_home`, `_Homes`): with a helpers module (the option
+or pyproject's) every file imports them from it. Without one, when two files or more of a run
+need them and have one home (helpers_module.HomeFinder), they import them from
+`keras_mask_helpers.py` there, written before any of them; else each file holds its own. The
+helpers module is reported as a file of the run (`FixReport.created` when new). A notebook keeps
+its helpers, in a code cell of their own just before the first cell that uses them.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from codemod.analysis import AnalysisError
 from codemod.analysis.findings import Finding
 from codemod.config import Options
 from codemod.engine.git_state import Places, dirty_files
-from codemod.engine.helpers_module import HelpersModuleError, ensure_helpers_module
+from codemod.engine.helpers_module import (
+    NOT_OURS,
+    OTHER_TEXT,
+    HelpersModuleError,
+    Home,
+    HomeFinder,
+    ModuleFile,
+    helpers_module_path,
+    read_helpers_module,
+    shadowing,
+    write_helpers_module,
+)
 from codemod.engine.large_stack import on_large_stack
 from codemod.engine.runner import Program, error_reason, find_files, run_files, run_stdin
 from codemod.engine.sources import SourceError, write_atomic
@@ -45,6 +63,10 @@ class FixReport:
     skipped: bool = False  # a change the user declined (--interactive), or could not be written
     released: bool | None = None  # after release(): whether the bytes differed
     counts: tuple[dict[str, int], int, bool] | None = None  # after release(details=False)
+    created: bool = False  # the helpers module, which this run writes where there was no file
+    wants_home: bool = False  # pastes the Keras 3 helpers, which a helpers module could hold
+    imports_module: bool = False  # imports the helpers from the run's helpers module
+    unwritten: bool = False  # changed, and left for the run to write (see _Fix.share)
 
     @property
     def changed(self) -> bool:
@@ -82,10 +104,21 @@ class FixReport:
         return self.counts[2] if self.counts is not None else bool(self.changes)
 
 
+@dataclass(frozen=True)
+class Note:
+    """A line about the run that is no error: where the helpers went, and why. `verbose` ones
+    are shown with --verbose only."""
+
+    path: str | None
+    message: str
+    verbose: bool = False
+
+
 @dataclass
 class FixRun:
     files: list[FixReport] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) from discovery
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def all_errors(self) -> list[tuple[str, str]]:
@@ -111,12 +144,15 @@ def outside(paths: list[str], places: Places, action: str = "fix it there") -> d
 @dataclass(frozen=True)
 class _Fix:
     """fix as a runner Job: with `write`, a changed file is written, unless it is `refused`
-    (path -> why: a symlink out of the work tree) or `dirty` (real paths)."""
+    (path -> why: a symlink out of the work tree) or `dirty` (real paths). With `share`, a file
+    that pastes the Keras 3 helpers is not written here but left `unwritten`, for the run to
+    write once it knows whether the helpers go into a shared module instead."""
 
     options: Options
     write: bool = False
     dirty: frozenset[str] = frozenset()
     refused: dict[str, str] = field(default_factory=dict)
+    share: bool = False
 
     def untouched(self, path: str, raw: bytes = b"", error: str | None = None) -> FixReport:
         return FixReport(path, error=error, old=raw, new=raw)
@@ -127,37 +163,97 @@ class _Fix:
             report.error = self.refused[report.path]
         elif report.changed and os.path.realpath(report.path) in self.dirty:
             report.error = DIRTY
-        elif self.write and report.changed:
-            _write(report)
+        report.wants_home = (
+            self.share
+            and report.wants_home
+            and report.changed
+            and not os.path.islink(report.path)  # imports resolve beside the target
+        )
+        if self.write and report.changed:
+            if report.wants_home:
+                report.unwritten = True
+            else:
+                _write(report)
         return report
 
 
 def _fix(program: Program, options: Options) -> FixReport:
     """The fixed bytes of one program (nothing is written here); notebooks cell by cell."""
-    from codemod.rewrite.pipeline import FixError, fix_text
+    from codemod.rewrite.helper_source import HELPER_HEADER
+    from codemod.rewrite.pipeline import FixError
 
     source = program.source
     report = FixReport(source.path, old=source.raw, new=source.raw)
     try:
-        with gc_paused():
-            result = on_large_stack(
-                lambda: fix_text(
-                    program.text,
-                    options.strategy,
-                    options.helpers_module,
-                    wanted=options.wants,
-                    cells=program.cells,
-                    target=options.target,
-                )
-            )
+        result = _fix_text(program, options)
         if result.text != program.text:
             report.new = program.encode(result.text)
+            if program.notebook is not None:
+                report.new = _helpers_cell(program, result, options) or report.new
+            elif options.helpers_module is not None:
+                report.imports_module = f"from {options.helpers_module} import" in result.text
+            else:
+                report.wants_home = result.text.count(HELPER_HEADER) > program.text.count(
+                    HELPER_HEADER
+                )
     except Exception as error:  # noqa: BLE001 - see error_reason
         report.error = error_reason(error, (AnalysisError, FixError, SourceError))
         return report
     report.findings = [f for f in result.findings if options.wants(f.code)]
     report.changes = result.changes
     return report
+
+
+def _fix_text(program: Program, options: Options):
+    from codemod.rewrite.pipeline import fix_text
+
+    with gc_paused():
+        return on_large_stack(
+            lambda: fix_text(
+                program.text,
+                options.strategy,
+                options.helpers_module,
+                wanted=options.wants,
+                cells=program.cells,
+                target=options.target,
+                style=options.style,
+            )
+        )
+
+
+def _helpers_cell(program: Program, result, options: Options) -> bytes | None:
+    """A notebook's bytes with the helpers a rewrite pasted into a cell moved into a new code
+    cell of their own, just before it; None to keep them where they are (nothing pasted, or
+    the notebook with that cell does not rewrite to the same changes).
+
+    The rewrite runs again on the notebook with the helpers cell added: it finds the helpers
+    defined there and only rewrites the layers, as a second run would."""
+    from codemod.engine.notebook_cells import helpers_cell, virtual_source
+    from codemod.engine.notebook_json import insert_code_cell, parse_notebook
+    from codemod.rewrite.helper_source import HELPER_HEADER, KERAS_2_HELPER_HEADER
+
+    assert program.notebook is not None and program.cells is not None
+    cell = helpers_cell(program.cells, result.text)
+    if cell is None:
+        return None
+    try:
+        raw = insert_code_cell(program.notebook, program.source.raw, cell.before, cell.text)
+        notebook = parse_notebook(raw, program.path)
+        cells = virtual_source(notebook)
+        again = Program(notebook.source, cells.text, notebook, cells)
+        second = _fix_text(again, options)
+        pasted = any(
+            second.text.count(header) > again.text.count(header)
+            for header in (HELPER_HEADER, KERAS_2_HELPER_HEADER)
+        )
+        same = [(c.strategy, c.summary) for c in second.changes] == [
+            (c.strategy, c.summary) for c in result.changes
+        ]
+        if pasted or not same or second.text == again.text:
+            return None
+        return again.encode(second.text)
+    except Exception:  # noqa: BLE001 - the helpers stay where the first rewrite put them
+        return None
 
 
 def fix_stdin(raw: bytes, options: Options) -> FixReport:
@@ -180,48 +276,256 @@ def fix_paths(
     order, while it still holds the file's bytes."""
     files, errors = find_files(paths, options)
     run = FixRun(errors=errors)
-    refused = outside(files, Places.of(paths)) if write and not follow_symlinks else {}
+    places = Places.of(paths)
+    refused = outside(files, places) if write and not follow_symlinks else {}
     kept = [path for path in files if path not in refused]
     dirty = frozenset() if options.allow_dirty or not write else dirty_files(kept)
-    job = _Fix(options, write, dirty, refused)
+    share = options.helpers_module is None and len(files) > 1
+    job = _Fix(options, write, dirty, refused, share)
+    homes = _Homes(run, options, write, follow_symlinks, places)
     if options.helpers_module is None and accept is None:
-        # Each worker writes its own files: a file is wholly old or wholly new whatever happens.
-        each = functools.partial(_done, show=show, details=details) if show else None
-        run.files = run_files(job, files, progress, each)
+        # Each worker writes its own files, but those that may import the helpers from a
+        # shared module, which the run writes once it knows where that module goes.
+        stream = _Stream(homes, show, details, share)
+        run.files = run_files(job, files, progress, stream.each)
+        stream.finish()
         return run
     # Asking the user, or writing the helpers module first, needs every result here first.
     run.files = run_files(dataclasses.replace(job, write=False), files, progress)
+    if options.helpers_module is None:
+        finder = HomeFinder()
+        wanting = [report for report in run.files if report.wants_home]
+        if all(finder.add(report.path) for report in wanting):
+            homes.move(finder.home(), wanting)
+        else:
+            homes.no_home(len(wanting))
+    else:
+        homes.explicit(options.helpers_module)
     if not write:
         return _show_all(run, show)
     chosen = []
     for report in run.files:
+        if report is homes.report:
+            continue
         if report.changed and (accept is None or accept(report)):
             chosen.append(report)
         elif report.changed:
             report.skipped = True
-    if chosen and options.helpers_module is not None:
-        # The helpers module must exist before any file importing from it is written.
-        refuse = functools.partial(
-            _refuse_helpers_module,
-            follow_symlinks=follow_symlinks,
-            allow_dirty=options.allow_dirty,
-        )
-        try:
-            ensure_helpers_module(options.helpers_module, refuse=refuse)
-        except HelpersModuleError as error:
-            run.errors.append((error.path, error.reason))
-            for report in chosen:
-                report.skipped = True
-            return _show_all(run, show)
+    # The helpers module must exist before any file importing from it is written.
+    written = homes.write([report for report in chosen if report.imports_module])
     for report in chosen:
-        _write(report)
+        if written or not report.imports_module:
+            _write(report)
     return _show_all(run, show)
 
 
-def _refuse_helpers_module(path: str, follow_symlinks: bool, allow_dirty: bool) -> str | None:
-    """The guards, for the helpers module about to be created in the current folder."""
+class _Homes:
+    """The helpers module of one run: where it goes, whether it can be written, the files that
+    import from it, and its report in the run (a file created)."""
+
+    def __init__(
+        self, run: FixRun, options: Options, write: bool, follow_symlinks: bool, places: Places
+    ) -> None:
+        self.run, self.options, self.write_files = run, options, write
+        self.follow_symlinks, self.places = follow_symlinks, places
+        self.module: ModuleFile | None = None
+        self.report: FixReport | None = None
+        self.pasted: dict[int, bytes] = {}  # id(report) -> its bytes with the helpers pasted
+        self.explicit_module = False
+
+    def no_home(self, pasting: int) -> None:
+        if pasting > 1:
+            self.run.notes.append(
+                Note(
+                    None,
+                    f"the helpers are pasted into each of the {pasting} files that need them:"
+                    " they share no folder or package to hold one module (choose one with"
+                    " --helpers-module)",
+                    verbose=True,
+                )
+            )
+
+    def move(self, home: Home | None, reports: list[FixReport]) -> None:
+        """Make `reports` (pasting the Keras 3 helpers, in path order) import them from `home`
+        instead, when it can hold them (see helpers_module.py); a line says why not."""
+        if home is None:
+            self.no_home(len(reports))
+            return
+        try:
+            module = read_helpers_module(home.path)
+        except HelpersModuleError as error:
+            reason = error.reason
+            if reason == NOT_OURS:
+                reason = "exists and was not written by keras-mask-codemod; left as it is"
+            elif reason == OTHER_TEXT:
+                reason = "holds other helpers (edited, or not the whole set); left as it is"
+            return self._note(home.path, reason)
+        reason = shadowing(home.module, Path(home.root))
+        if reason is None and self.write_files and module.needed:
+            reason = self._refuse(home.path)
+        if reason is not None:
+            return self._note(home.path, reason)
+        options = dataclasses.replace(self.options, helpers_module=home.module)
+        again = run_files(_Fix(options), [report.path for report in reports])
+        moved = [
+            (report, second)
+            for report, second in zip(reports, again)
+            if second.error is None
+            and second.changed
+            and second.old == report.old
+            and [c.summary for c in second.changes] == [c.summary for c in report.changes]
+        ]
+        if len(moved) < 2:
+            return  # one file alone keeps its helpers
+        for report, second in moved:
+            self.pasted[id(report)] = report.new
+            report.new, report.imports_module = second.new, True
+        self._add_module(module, moved[0][0])
+
+    def explicit(self, name: str) -> None:
+        """The --helpers-module (or pyproject's): every file that imports it needs it."""
+        self.explicit_module = True
+        users = [report for report in self.run.files if report.imports_module and report.changed]
+        if not users:
+            return
+        path = str(helpers_module_path(name))
+        try:
+            module = read_helpers_module(path)
+        except HelpersModuleError as error:
+            reason = error.reason
+            if reason in (NOT_OURS, OTHER_TEXT):
+                reason = f"{NOT_OURS} (choose another --helpers-module)"
+            self.run.errors.append((path, reason))
+            for report in users:
+                report.skipped = True
+            return
+        self._add_module(module, users[0])
+
+    def _add_module(self, module: ModuleFile, first_user: FixReport) -> None:
+        if module.old is not None and any(
+            os.path.samefile(report.path, module.path)
+            for report in self.run.files
+            if report.changed and os.path.exists(report.path)
+        ):  # an older version's module, given too: its own report upgrades it (KMC401)
+            module = ModuleFile(module.path, module.new, module.new)
+        self.module = module
+        if not module.needed:
+            return
+        old = module.old if module.old is not None else b""
+        self.report = FixReport(module.path, old=old, new=module.new, created=module.old is None)
+        at = next(i for i, report in enumerate(self.run.files) if report is first_user)
+        self.run.files.insert(at, self.report)
+
+    def write(self, users: list[FixReport]) -> bool:
+        """Write the module if any of `users` (the files about to be written) imports it, before
+        them. False when a --helpers-module cannot be: an error says why, and `users` are not
+        written (skipped). A default home that cannot be written leaves their helpers pasted
+        instead, with a line saying why."""
+        if self.module is None or not users:
+            self._drop_report()  # nothing imports it: not written
+            return True
+        try:
+            write_helpers_module(self.module, self._refuse)
+        except HelpersModuleError as error:
+            self._drop_report()
+            if self.explicit_module:
+                self.run.errors.append((error.path, error.reason))
+                for report in users:
+                    report.skipped = True
+                return False
+            for report in users:
+                report.new = self.pasted.get(id(report), report.new)
+                report.imports_module = False
+            self._note(error.path, error.reason)
+        return True
+
+    def _drop_report(self) -> None:
+        if self.report is not None:
+            self.run.files = [report for report in self.run.files if report is not self.report]
+            self.report = None
+
+    def _note(self, path: str, reason: str) -> None:
+        self.run.notes.append(Note(path, f"{reason}; the helpers are pasted into each file"))
+
+    def _refuse(self, path: str) -> str | None:
+        return _refuse_helpers_module(
+            path,
+            follow_symlinks=self.follow_symlinks,
+            allow_dirty=self.options.allow_dirty,
+            places=None if self.explicit_module else self.places,
+        )
+
+
+class _Stream:
+    """Reports shown (and written, when the workers left them) in path order as they come, but
+    from the first file that may import the helpers from a shared module on: those wait until
+    the run knows whether the module can hold them (`_Homes.move`), and so do the reports after
+    them, to keep the order. Once the files needing helpers can have no one home, they are
+    written with the helpers pasted, and reports flow again."""
+
+    def __init__(
+        self,
+        homes: _Homes,
+        show: Callable[[FixReport], None] | None,
+        details: bool,
+        share: bool,
+    ) -> None:
+        self.homes, self.show, self.details = homes, show, details
+        self.finder: HomeFinder | None = HomeFinder() if share else None
+        self.waiting: list[FixReport] = []
+        self.held: list[FixReport] = []
+        self.pasting = 0
+
+    def each(self, report: FixReport) -> None:
+        if report.wants_home:
+            self.pasting += 1
+            if self.finder is not None and self.finder.add(report.path):
+                self.held.append(report)
+                self.waiting.append(report)
+                return
+            if self.finder is not None:  # no one home for them: each file keeps its own
+                self.finder = None
+                self._flush()
+        if not self.waiting:
+            self._done(report)
+            return
+        if self.homes.write_files and not report.unwritten and self.show is not None:
+            report.release()  # written already: only its lines are left to show
+        self.waiting.append(report)
+
+    def finish(self) -> None:
+        if self.finder is not None:
+            self.homes.move(self.finder.home(), self.held)
+            users = [report for report in self.held if report.imports_module]
+            if self.homes.write_files:
+                self.homes.write(users)
+            if self.homes.report is not None:
+                self.homes.report.unwritten = False
+                self.waiting.insert(0, self.homes.report)
+        else:
+            self.homes.no_home(self.pasting)
+        self._flush()
+
+    def _flush(self) -> None:
+        for report in self.waiting:
+            self._done(report)
+        self.waiting, self.held = [], []
+
+    def _done(self, report: FixReport) -> None:
+        if report.unwritten:
+            report.unwritten = False
+            _write(report)
+        if self.show is not None:  # else the caller reads the reports' bytes
+            _done(report, self.show, self.details)
+
+
+def _refuse_helpers_module(
+    path: str, follow_symlinks: bool, allow_dirty: bool, places: Places | None = None
+) -> str | None:
+    """The guards, for the helpers module about to be written: in the current folder (a
+    --helpers-module), or in `places`, those of the files fixed (a default home)."""
     if not follow_symlinks:
-        places = Places.of(["."], "the current folder")
+        places = places or Places.of(["."], "the current folder")
         reason = outside([path], places, "write it there").get(path)
         if reason is not None:
             return reason

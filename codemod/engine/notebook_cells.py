@@ -27,6 +27,9 @@ every footer line and every placeholder line exactly as it was, in the same orde
 cell; the lines of one continued IPython command must stay adjacent; a `%%time`-style line must stay
 the first non-blank line of its cell; a non-Python cell (`%%bash`, ...) must not change at all.
 Anything else raises SourceError, so a rewrite never silently lands in the wrong cell.
+
+Helpers a rewrite pastes into a cell are moved by fix into a code cell of their own, just before
+it: `helpers_cell` finds the block and says what that cell holds.
 This module must stay cheap to import: no libcst here.
 """
 
@@ -211,3 +214,179 @@ def _pick_marker(texts: Iterator[str]) -> str:
         suffix += 1
         marker = f"{MARKER_WORD}-{suffix}"
     return marker
+
+
+# --------------------------------------------------------------------------------------------------
+# The helpers' own cell
+
+
+@dataclass(frozen=True)
+class HelpersCell:
+    """A block of helpers a rewrite pasted into a cell, to go into a code cell of its own just
+    before that cell: `text` is the new cell's source (with the imports its definitions need to
+    be made, when no earlier cell binds them), its last line without a newline."""
+
+    before: int  # the cell that holds the block after the rewrite
+    text: str
+
+
+def helpers_cell(vs: VirtualSource, new_text: str) -> HelpersCell | None:
+    """The block of helper definitions a rewrite of the virtual source pasted into one cell (it
+    starts with one of our header comments, which that cell did not hold), as the text of a cell
+    of its own; None when there is none, or when it cannot stand alone.
+
+    Helpers pasted at the start of a cell after the cell's own imports need the names their
+    decorators and base classes read (`keras`, or the Keras 2 module the file binds) bound
+    before that cell: when no earlier cell binds one, the import that binds it before the block
+    is copied into the new cell.
+    """
+    import ast
+
+    from codemod.rewrite.helper_source import (
+        HELPER_HEADER,
+        HELPER_NAMES,
+        KERAS_2_HELPER_HEADER,
+        KERAS_2_HELPER_NAMES,
+    )
+
+    headers = (HELPER_HEADER, KERAS_2_HELPER_HEADER)
+    lines = split_lines(new_text)
+    footer_re = re.compile(rf"# {re.escape(vs.marker)}: end of cell (\d+)")
+    chunk = 0  # the cell region a line of `new_text` is in (the footers are kept in order)
+    found: tuple[_CellRegion, int] | None = None  # the cell, and the header's line
+    for number, line in enumerate(lines, 1):
+        bare = line.rstrip("\r\n")
+        if footer_re.fullmatch(bare):
+            chunk += 1
+            continue
+        if bare not in headers:
+            continue
+        if chunk >= len(vs.regions):
+            return None
+        region = vs.regions[chunk]
+        if _ANY_HEADER.search(region.virtual_text):
+            continue  # the cell held a block of ours before (of any version): left where it is
+        if found is not None:
+            return None  # two new blocks: leave them where they are
+        found = (region, number)
+    if found is None:
+        return None
+    region, header = found
+    try:
+        tree = ast.parse(new_text)
+    except SyntaxError:
+        return None
+    names = HELPER_NAMES | KERAS_2_HELPER_NAMES
+    block: list[ast.FunctionDef | ast.ClassDef] = []
+    for statement in tree.body:
+        start = min([statement.lineno, *(d.lineno for d in _decorators(statement))])
+        if start <= header:
+            continue
+        if not isinstance(statement, (ast.FunctionDef, ast.ClassDef)):
+            break
+        if statement.name not in names or (not block and start != header + 1):
+            break
+        block.append(statement)
+    if not block:
+        return None
+    end = block[-1].end_lineno or block[-1].lineno
+    if any(footer_re.fullmatch(line.rstrip("\r\n")) for line in lines[header - 1 : end]):
+        return None  # the block must lie in one cell
+
+    try:
+        before = ast.parse(vs.text).body  # the program before the rewrite
+    except SyntaxError:
+        return None
+    bound_before = _bound(s for s in before if (s.end_lineno or 0) < region.first_line)
+    imports = []
+    for name in _needed_to_define(block):
+        if name in bound_before:
+            continue
+        binding = [
+            s
+            for s in tree.body
+            if isinstance(s, (ast.Import, ast.ImportFrom))
+            and (s.end_lineno or 0) < header
+            and name in _bound([s])
+        ]
+        if not binding:
+            return None
+        segment = ast.get_source_segment(new_text, binding[-1])
+        if segment is None:
+            return None
+        if segment not in imports:
+            imports.append(segment)
+    newline = lines[header - 1][len(lines[header - 1].rstrip("\r\n")) :] or "\n"
+    text = "".join(lines[header - 1 : end])
+    text = text[: len(text.rstrip("\r\n"))]
+    if imports:
+        text = newline.join(imports) + newline * 3 + text
+    return HelpersCell(region.cell_index, text)
+
+
+_ANY_HEADER = re.compile(r"^#.*\bhelpers\b.*\bkeras-mask-codemod\b", re.MULTILINE)
+"""The header comment of a block of our helpers, whatever the version that pasted it."""
+
+
+def _decorators(statement: object) -> list:
+    return list(getattr(statement, "decorator_list", []))
+
+
+def _needed_to_define(block: list) -> list[str]:
+    """The global names the definitions read when they are made (decorators, base classes,
+    default values, annotations): bound when the cell runs, not later. Builtins and the block's
+    own names apart."""
+    import ast
+    import builtins
+
+    reads: list[ast.AST] = []
+    for node in block:
+        reads += node.decorator_list
+        if isinstance(node, ast.ClassDef):
+            reads += [*node.bases, *(k.value for k in node.keywords)]
+        else:
+            arguments = node.args
+            reads += [*arguments.defaults, *(d for d in arguments.kw_defaults if d is not None)]
+            every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+            every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+            reads += [a.annotation for a in every if a.annotation is not None]
+            reads += [node.returns] if node.returns is not None else []
+    own = {node.name for node in block}
+    needed: list[str] = []
+    for expression in reads:
+        for part in ast.walk(expression):
+            if (
+                isinstance(part, ast.Name)
+                and part.id not in own
+                and part.id not in needed
+                and not hasattr(builtins, part.id)
+            ):
+                needed.append(part.id)
+    return needed
+
+
+def _bound(statements) -> set[str]:
+    """The names top-level statements bind (imports, definitions, assignments), those under
+    if/try/with/for included."""
+    import ast
+
+    bound: set[str] = set()
+    pending = list(statements)
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, ast.Import):
+            bound |= {(a.asname or a.name).split(".")[0] for a in statement.names}
+        elif isinstance(statement, ast.ImportFrom):
+            bound |= {a.asname or a.name for a in statement.names if a.name != "*"}
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(statement.name)
+            continue
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                bound |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+        for field in ("body", "orelse", "finalbody"):
+            pending += getattr(statement, field, [])
+        for handler in getattr(statement, "handlers", []):
+            pending += handler.body
+    return bound

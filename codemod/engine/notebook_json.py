@@ -8,7 +8,8 @@ is what users count in Jupyter's cell list.
 
 Written notebooks are spliced, not re-serialised: only the JSON text of each changed cell's "source"
 value is replaced, in the file's own style (indentation, separators, newline, ASCII escaping, BOM),
-so everything else, outputs and metadata included, stays byte-for-byte as it was.
+so everything else, outputs and metadata included, stays byte-for-byte as it was. A new code cell
+(the helpers' own, `insert_code_cell`) is spliced in the same way, written as nbformat writes one.
 This module must stay cheap to import: no libcst here.
 """
 
@@ -159,6 +160,109 @@ def replace_cells(nb: Notebook, raw: bytes, new_texts: dict[int, str]) -> bytes:
     result = "".join(pieces)
     _verify(result, nb, changed)
     return encode_like(result, nb.source)
+
+
+HELPERS_CELL_ID = "keras-mask-helpers"
+"""The id of a cell we add (nbformat 4.5 ids), suffixed (-2, -3...) when a cell has it already."""
+
+
+def insert_code_cell(nb: Notebook, raw: bytes, before: int, text: str) -> bytes:
+    """The notebook's bytes with a new code cell holding `text` inserted just before cell `before`
+    (1-based among all cells), every other byte as it was.
+
+    The cell is written the way nbformat writes one (`cell_type`, `execution_count`: null,
+    `metadata`: {}, `outputs`: [], `source`), its keys in the order of the notebook's first code
+    cell, in the file's own indentation, separators and newline; it gets an `id` only when the
+    notebook's cells have ids, one no other cell has. `text` is the source, its last line without
+    a newline, as Jupyter writes it.
+    """
+    if raw != nb.source.raw:
+        nb = parse_notebook(raw, nb.path)
+    if not 1 <= before <= len(nb.cells):
+        raise ValueError(f"{nb.path} has no cell {before}")
+    document = nb.source.text
+    elements = _cell_elements(document)
+    if len(elements) != len(nb.cells):
+        raise SourceError("internal error: the notebook's cells could not be located", nb.path)
+    start, _ = elements[before - 1]
+    gap = start
+    while gap > 0 and document[gap - 1] in _JSON_WHITESPACE:
+        gap -= 1
+    spacing = document[gap:start]  # between "[" or "," and the cell: newline and indentation
+    cells = [cell for cell in nb.data["cells"] if isinstance(cell, dict)]
+    style = _JsonStyle.detect(document)
+    cell = _new_code_cell(text, cells)
+    value = _dump_cell(cell, document, start, spacing, style)
+    if len(elements) >= 2:  # between two cells, as the file writes it
+        between = document[elements[0][1] : elements[1][0]]
+    elif "\n" in spacing or "\r" in spacing:
+        between = "," + spacing
+    else:
+        between = style.separator
+    result = document[:start] + value + between + document[start:]
+    try:
+        written = json.loads(result)["cells"]
+    except (ValueError, KeyError, TypeError):
+        written = None
+    expected = [*nb.data["cells"][: before - 1], cell, *nb.data["cells"][before - 1 :]]
+    if written != expected:
+        raise SourceError("internal error: the notebook with a new cell did not read back", nb.path)
+    return encode_like(result, nb.source)
+
+
+def _new_code_cell(text: str, cells: list[dict[str, Any]]) -> dict[str, Any]:
+    template = next((cell for cell in cells if cell.get("cell_type") == "code"), {})
+    as_string = isinstance(template.get("source"), str)
+    fields: dict[str, Any] = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": text if as_string else split_lines(text),
+    }
+    if any("id" in cell for cell in cells):
+        taken = {cell.get("id") for cell in cells}
+        number, name = 1, HELPERS_CELL_ID
+        while name in taken:
+            number += 1
+            name = f"{HELPERS_CELL_ID}-{number}"
+        fields["id"] = name
+    order = [key for key in template if key in fields]
+    order += sorted(key for key in fields if key not in order)
+    return {key: fields[key] for key in order}
+
+
+def _dump_cell(
+    cell: dict[str, Any], document: str, start: int, spacing: str, style: _JsonStyle
+) -> str:
+    """A cell's JSON laid out like the cell at `start`: single-line or indented, with the same
+    separator after keys."""
+    members = list(_object_members(document, start))
+    colon = ": "
+    if members:
+        _, key_start, value_start, _ = members[0]
+        _, key_end = _JSON.raw_decode(document, key_start)
+        colon = ":" + (" " if document[key_end:value_start].endswith(" ") else "")
+    if style.indent is None:
+        return json.dumps(
+            cell, ensure_ascii=style.ensure_ascii, separators=(style.separator, colon)
+        )
+    text = json.dumps(
+        cell, ensure_ascii=style.ensure_ascii, indent=style.indent, separators=(",", colon)
+    )
+    newline_at = max(spacing.rfind("\n"), spacing.rfind("\r"))
+    margin = spacing[newline_at + 1 :] if newline_at >= 0 else ""
+    return (style.newline + margin).join(text.split("\n"))
+
+
+def _cell_elements(document: str) -> list[tuple[int, int]]:
+    """Character span of every cell object in the "cells" array (the last "cells" key wins)."""
+    start = _skip_whitespace(document, 0)
+    cells_start = None
+    for key, _, value_start, _ in _object_members(document, start):
+        if key == "cells":
+            cells_start = value_start
+    return [] if cells_start is None else list(_array_elements(document, cells_start))
 
 
 def _verify(result: str, nb: Notebook, changed: dict[int, str]) -> None:

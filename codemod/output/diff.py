@@ -50,8 +50,12 @@ class _Change:
     new_end: int
 
 
-def unified_diff(old: bytes, new: bytes, path: str, *, context: int = 3) -> bytes:
+def unified_diff(
+    old: bytes, new: bytes, path: str, *, context: int = 3, created: bool = False
+) -> bytes:
     """Return a git-style patch turning `old` into `new` for the file at relative POSIX `path`.
+    With `created` the file does not exist yet (`old` is empty): the patch creates it, with
+    `new file mode 100644` and `--- /dev/null`, as git writes it.
 
     Returns b"" when the contents are equal. The patch carries `diff --git`, `--- a/`, `+++ b/`
     headers (paths quoted the way git quotes them) and `@@ -l,s +l,s @@` hunks with `context`
@@ -72,7 +76,7 @@ def unified_diff(old: bytes, new: bytes, path: str, *, context: int = 3) -> byte
     old_lines = _split_lines(old)
     new_lines = _split_lines(new)
     changes = _line_changes(old_lines, new_lines)
-    out = _file_header(path)
+    out = _file_header(path, created)
     for group in _group_changes(changes, context):
         out.extend(_hunk(group, old_lines, new_lines, context))
     return b"".join(out)
@@ -242,11 +246,19 @@ def _emit(out: list[bytes], marker: bytes, lines: Sequence[bytes]) -> None:
             out.append(b"\n" + NO_NEWLINE_MARKER)
 
 
-def _file_header(path: str) -> list[bytes]:
-    """The `diff --git`, `---` and `+++` lines, with a tab after names holding a space as git does."""
+def _file_header(path: str, created: bool = False) -> list[bytes]:
+    """The `diff --git`, `---` and `+++` lines, with a tab after names holding a space as git does;
+    for a file `created`, its mode line and `--- /dev/null`."""
     old_name = _quote_path(b"a/", path)
     new_name = _quote_path(b"b/", path)
     tab = b"\t" if " " in path else b""
+    if created:
+        return [
+            b"diff --git " + old_name + b" " + new_name + b"\n",
+            b"new file mode 100644\n",
+            b"--- /dev/null\n",
+            b"+++ " + new_name + tab + b"\n",
+        ]
     return [
         b"diff --git " + old_name + b" " + new_name + b"\n",
         b"--- " + old_name + tab + b"\n",

@@ -118,6 +118,8 @@ def render_migration_report(run, strategy: str, dry_run: bool, target: KerasTarg
             status = "error"
         elif report.skipped:
             status = "skipped"
+        elif report.created and report.changed:
+            status = "created"
         elif report.changed:
             status = "changed"
         else:
@@ -154,6 +156,7 @@ def render_migration_report(run, strategy: str, dry_run: bool, target: KerasTarg
             "changed": statuses["changed"],
             "unchanged": statuses["unchanged"],
             "skipped": statuses["skipped"],
+            "created": statuses["created"],
             "errors": statuses["error"] + len(run.errors),
             "findings": sum(len(entry["findings"]) for entry in files),
             "by_strategy": dict(

@@ -110,7 +110,9 @@ class FixOutput:
             else:
                 self.messages.write("".join(line(report.path, c) + "\n" for c in report.changes))
         if self.dry_run and report.changed:
-            terminal.write_file_diff(report.path, report.old, report.new, sys.stdout, self.colour)
+            terminal.write_file_diff(
+                report.path, report.old, report.new, sys.stdout, self.colour, report.created
+            )
 
     def show_stdin(self, report: FixReport) -> None:
         """Source read from stdin: its lines, then the fixed source (or the same) on stdout."""
@@ -137,6 +139,9 @@ class FixOutput:
                 self.messages.write(github.error_line(path, reason) + "\n")
             elif self.format == "text":
                 sys.stderr.write(text.error_line(path, reason) + "\n")
+        if self.format == "text":
+            notes = [n for n in run.notes if self.verbose or not n.verbose]
+            sys.stderr.write("".join(text.note_line(n.path, n.message) + "\n" for n in notes))
         if self.verbose and self.format == "text":
             sys.stderr.write("".join(text.fix_file_line(f, self.dry_run) + "\n" for f in run.files))
         if not self.quiet and self.format == "text":

@@ -14,6 +14,7 @@ _STYLES = (
     (b"+++", "bold"),
     (b"---", "bold"),
     (b"diff --git", "bold"),
+    (b"new file mode", "bold"),
     (b"@@", "cyan"),
     (b"+", "green"),
     (b"-", "red"),
@@ -30,11 +31,14 @@ def use_colour(stream: TextIO | BinaryIO) -> bool:
     return bool(isatty and isatty())
 
 
-def write_file_diff(path: str, old: bytes, new: bytes, stream: TextIO, colour: bool) -> None:
-    """Write the diff that turns one file's `old` bytes into `new`, for `git apply` or a person."""
+def write_file_diff(
+    path: str, old: bytes, new: bytes, stream: TextIO, colour: bool, created: bool = False
+) -> None:
+    """Write the diff that turns one file's `old` bytes into `new` (a new file, when `created`),
+    for `git apply` or a person."""
     from codemod.output.diff import unified_diff
 
-    write_diff(unified_diff(old, new, diff_path(path)), stream, colour)
+    write_diff(unified_diff(old, new, diff_path(path), created=created), stream, colour)
 
 
 def diff_path(path: str) -> str:

@@ -27,15 +27,24 @@ def error_line(path: str, reason: str) -> str:
     return f"{path}: error: {reason}"
 
 
+def note_line(path: str | None, message: str) -> str:
+    """A line about the run that is no error: `path: note: message`."""
+    return f"{path}: note: {message}" if path else f"note: {message}"
+
+
 def summary_line(report: RunReport) -> str:
-    findings = report.finding_count
+    helpers = report.outdated_helpers_count
+    masks = report.finding_count - helpers
     files = len(report.files)
     with_findings = sum(1 for f in report.files if f.finding_count)
     errors = len(report.all_errors)
     checked = f"{files} file{'s' if files != 1 else ''} checked"
-    if findings:
+    found = [f"{masks} destroyed mask{'s' if masks != 1 else ''}"] if masks else []
+    if helpers:
+        found.append(f"{helpers} block{'s' if helpers != 1 else ''} of out-of-date helpers")
+    if found:
         text = (
-            f"Found {findings} destroyed mask{'s' if findings != 1 else ''} "
+            f"Found {' and '.join(found)} "
             f"in {with_findings} file{'s' if with_findings != 1 else ''} ({checked})"
         )
     else:
@@ -57,14 +66,16 @@ def change_line(path: str, change: Change) -> str:
 
 def fix_summary_line(run: FixRun, dry_run: bool) -> str:
     """`Rewrote 3 findings in 2 files (mask-aware 1, lambda 2); 38 unchanged; 40 files checked,
-    3 with findings.` An untouched file is never counted as changed."""
-    changed = [f for f in run.files if f.changed]
+    3 with findings.` An untouched file is never counted as changed; a helpers module the run
+    creates is named (`... and created pkg/keras_mask_helpers.py; ...`), not counted."""
+    created = [f.path for f in run.files if f.created and f.changed]
+    changed = [f for f in run.files if f.changed and not f.created]
     by_strategy: dict[str, int] = {}
     for report in changed:
         for strategy, count in report.rewrites_by_strategy.items():
             by_strategy[strategy] = by_strategy.get(strategy, 0) + count
     rewrites = sum(by_strategy.values())
-    unchanged = sum(1 for f in run.files if not f.changed and f.error is None)
+    unchanged = sum(1 for f in run.files if not f.changed and f.error is None and not f.created)
     with_findings = sum(1 for f in run.files if f.has_findings)
     left = sum(f.unfixed_count for f in run.files)
     errors = len(run.all_errors)
@@ -72,7 +83,10 @@ def fix_summary_line(run: FixRun, dry_run: bool) -> str:
     text = f"{verb} {_count(rewrites, 'finding')} in {_count(len(changed), 'file')}"
     if by_strategy:
         text += " (" + ", ".join(f"{name} {count}" for name, count in by_strategy.items()) + ")"
-    text += f"; {unchanged} unchanged; {_count(len(run.files), 'file')} checked"
+    if created:
+        text += f" and {'create' if dry_run else 'created'} {', '.join(created)}"
+    checked = len(run.files) - sum(1 for f in run.files if f.created)
+    text += f"; {unchanged} unchanged; {_count(checked, 'file')} checked"
     text += f", {with_findings} with findings"
     if left:
         text += f"; {left} left for review"
@@ -106,6 +120,8 @@ def fix_file_line(report: FixReport, dry_run: bool) -> str:
         return f"{report.path}: error"
     if report.skipped:
         return f"{report.path}: skipped"
+    if report.created and report.changed:
+        return f"{report.path}: {'would be created' if dry_run else 'created'}"
     if report.changed:
         return f"{report.path}: {'would be rewritten' if dry_run else 'rewritten'}"
     return f"{report.path}: unchanged"

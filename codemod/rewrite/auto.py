@@ -21,6 +21,7 @@ from codemod.analysis.findings import Code, Finding, Span
 from codemod.rewrite.outcome import NotApplicable, Rewrite
 from codemod.rewrite.strategies import (
     MANUAL,
+    UPGRADE,
     Strategy,
     attempt,
     not_applicable,
@@ -45,7 +46,7 @@ class Choice:
 
 def choose(findings: Sequence[Finding], index: SourceIndex | None = None) -> dict[Finding, Choice]:
     """auto's choice for each finding of one file; with `index`, the rewrites too."""
-    fixable = [f for f in findings if f.code is not Code.MANUAL_REVIEW]
+    fixable = [f for f in findings if f.code not in NOT_MASKS]
     keep = {producer(f) for f in fixable if f.mask_used_elsewhere}
     while True:
         chosen = _choices(fixable, index, keep)
@@ -57,8 +58,22 @@ def choose(findings: Sequence[Finding], index: SourceIndex | None = None) -> dic
         if needed <= keep:
             break
         keep |= needed
-    manual = {f: Choice(MANUAL, None, MANUAL_REASON) for f in findings if f not in chosen}
-    return {f: chosen.get(f) or manual[f] for f in findings}
+    others = {f: not_a_mask(f) for f in findings if f not in chosen}
+    return {f: chosen.get(f) or others[f] for f in findings}
+
+
+# Findings no strategy rewrites: a mask path to review, and old helpers (upgraded or left).
+NOT_MASKS = (Code.MANUAL_REVIEW, Code.OUTDATED_HELPERS)
+UPGRADE_REASON = "an unedited copy: replaced with this version's helpers"
+EDITED_REASON = "edited by hand: left as it is"
+
+
+def not_a_mask(finding: Finding) -> Choice:
+    if finding.code is Code.OUTDATED_HELPERS and not finding.edited:
+        return Choice(UPGRADE, None, UPGRADE_REASON)
+    if finding.code is Code.OUTDATED_HELPERS:
+        return Choice(MANUAL, None, EDITED_REASON)
+    return Choice(MANUAL, None, MANUAL_REASON)
 
 
 def _choices(

@@ -386,14 +386,65 @@ def _imported_modules(module: cst.Module) -> dict[str, str]:
 
 
 def _insert_import(module: cst.Module, statement: cst.SimpleStatementLine, root: str) -> cst.Module:
-    """Put an import before the first import of `root`'s family, else after the imports."""
+    """Put an import where isort (and ruff's I rules) would: in the block of imports that holds
+    the file's Keras imports, in sorted place. Else before the first import of `root`'s family,
+    else after the imports. Placed first in a block, it takes over the block's leading blank
+    lines and comments, so the block stays separated as it was."""
     body = list(module.body)
-    position = _import_position(body, root)
-    if position < len(body) and position > _header_end(body):
+    position, first_in_block = _sorted_position(body, statement)
+    if position is None:
+        position = _import_position(body, root)
+        first_in_block = position < len(body) and position >= _header_end(body)
+    if first_in_block and position < len(body):
         statement = statement.with_changes(leading_lines=body[position].leading_lines)
         body[position] = body[position].with_changes(leading_lines=[])
     body.insert(position, statement)
     return module.with_changes(body=body)
+
+
+_KERAS_ROOTS = frozenset({"keras", "tensorflow", "tf_keras"})
+
+
+def _sorted_position(
+    body: Sequence[cst.BaseStatement], statement: cst.SimpleStatementLine
+) -> tuple[int | None, bool]:
+    """Where isort's default order puts `statement` in the block of imports (a run of import
+    lines with no blank line between them) holding the file's Keras imports: straight imports
+    before `from` imports, each sorted by module name, ignoring case. (None, False) when no such
+    block exists. The bool says whether the place is the block's first."""
+    blocks: list[list[int]] = []
+    for index in range(_header_end(body), _after_imports(body)):
+        line = body[index]
+        if not (isinstance(line, cst.SimpleStatementLine) and _is_import(line)):
+            continue
+        if not blocks or index != blocks[-1][-1] + 1 or _blank_before(line):
+            blocks.append([])
+        blocks[-1].append(index)
+    keras_blocks = [
+        block for block in blocks if any(_sort_key(body[i])[1].split(".")[0] in _KERAS_ROOTS
+                                         for i in block)
+    ]  # fmt: skip
+    if not keras_blocks:
+        return None, False
+    block = keras_blocks[0]
+    key = _sort_key(statement)
+    for index in block:
+        if _sort_key(body[index]) > key:
+            return index, index == block[0]
+    return block[-1] + 1, False
+
+
+def _sort_key(statement: cst.CSTNode) -> tuple[bool, str]:
+    """isort's default order within a block: straight imports first, then by module name."""
+    first = statement.body[0]  # type: ignore[attr-defined]
+    if isinstance(first, cst.ImportFrom):
+        dots = "." * len(first.relative)
+        return True, dots + _module_name(first).lower()
+    return False, _dotted(first.names[0].name).lower()  # type: ignore[union-attr]
+
+
+def _blank_before(statement: cst.SimpleStatementLine) -> bool:
+    return any(line.comment is None for line in statement.leading_lines)
 
 
 def add_from_import(module: cst.Module, source: str, names: Iterable[str]) -> cst.Module:
@@ -506,11 +557,11 @@ def fill_helpers(code: str, helper_text: str, newline: str, indent: str) -> str:
     line = HELPERS_PLACEHOLDER + newline
     if indent.strip(" \t"):  # a form feed in the file's first indent: repeating it would not nest
         indent = "    "
-    return code.replace(line, _in_style(helper_text, newline, indent), 1)
+    return code.replace(line, in_style(helper_text, newline, indent), 1)
 
 
 @functools.lru_cache(maxsize=64)
-def _in_style(helper_text: str, newline: str, indent: str) -> str:
+def in_style(helper_text: str, newline: str, indent: str) -> str:
     lines = helper_text.split("\n")
     if indent != "    ":
         for number, line in enumerate(lines):

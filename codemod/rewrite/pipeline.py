@@ -25,6 +25,7 @@ from codemod.analysis import (
 from codemod.analysis import names as keras_names
 from codemod.analysis.findings import Code, Finding
 from codemod.rewrite import imports
+from codemod.rewrite.auto import EDITED_REASON, NOT_MASKS, UPGRADE_REASON
 from codemod.rewrite.edits import Edit, MaskingToLambda, helpers_keras_2, helpers_used
 from codemod.rewrite.helper_source import (
     HELPER_IMPORTS,
@@ -35,8 +36,11 @@ from codemod.rewrite.helper_source import (
 )
 from codemod.rewrite.imports import Binding
 from codemod.rewrite.plan import Change, plan
+from codemod.rewrite.strategies import MANUAL, UPGRADE
+from codemod.rewrite.style import DEFAULT_STYLE, CodeStyle, with_quotes
 from codemod.rewrite.syntax import SourceIndex
 from codemod.rewrite.transform import EditError, apply_edits
+from codemod.rewrite.upgrade import upgrade_helpers
 
 if TYPE_CHECKING:
     from codemod.target import KerasTarget
@@ -73,10 +77,12 @@ def fix_text(
     wanted: Callable[[Code], bool] | None = None,
     cells: Cells | None = None,
     target: KerasTarget | None = None,
+    style: CodeStyle = DEFAULT_STYLE,
 ) -> FixResult:
     """Rewrite `text` with `strategy`; `wanted` picks rule codes to fix (--select), default all.
     For a notebook's virtual source, `cells` names where lines and cells are. `target` is the
-    Keras the code runs on (default: the newest release), for both analyses.
+    Keras the code runs on (default: the newest release), for both analyses. `style` is how the
+    project formats code (line length, quotes), so what fix writes passes its formatter.
 
     Raises AnalysisError when the text cannot be parsed and FixError when the rewrite cannot be
     made safely.
@@ -90,12 +96,43 @@ def fix_text(
     if not chosen:
         return FixResult(text, findings)
     try:
-        new_text, changes = _rewrite(text, tree, chosen, strategy, helpers_module, cells)
+        upgraded, upgrades = _upgrade(text, tree, chosen, cells is not None, style)
+        if upgraded != text:
+            tree = parse(upgraded, locate)
+            chosen = [f for f in analyze(upgraded, target, locate=locate, tree=tree)
+                      if wanted is None or wanted(f.code)]  # fmt: skip
+        masks = [f for f in chosen if f.code is not Code.OUTDATED_HELPERS]
+        new_text, changes = upgraded, []
+        if masks:
+            new_text, changes = _rewrite(
+                upgraded, tree, masks, strategy, helpers_module, cells, style
+            )
         if new_text != text:
             _verify(new_text, strategy, wanted, target)
     except RecursionError:  # libcst visits and prints its tree recursively
         raise FixError(NESTING_TOO_DEEP) from None
-    return FixResult(new_text, findings, changes)
+    return FixResult(new_text, findings, [*upgrades, *changes])
+
+
+def _upgrade(
+    text: str, tree: ast.Module, findings: list[Finding], notebook: bool, style: CodeStyle
+) -> tuple[str, list[Change]]:
+    """KMC401: the text with old unedited helpers replaced, and what happened to each block."""
+    outdated = [f for f in findings if f.code is Code.OUTDATED_HELPERS]
+    if not outdated:
+        return text, []
+    changes = []
+    for finding in outdated:
+        if finding.edited:
+            changes.append(Change(finding, MANUAL, None, EDITED_REASON))
+        elif notebook:  # cells would move; the notebook's cell map holds the old line numbers
+            changes.append(Change(finding, MANUAL, None, "in a notebook: replace them by hand"))
+        else:
+            summary = f"{finding.destroyer.name} -> v{keras_names.HELPERS_VERSION}"
+            changes.append(Change(finding, UPGRADE, summary, UPGRADE_REASON))
+    if notebook or all(change.summary is None for change in changes):
+        return text, changes
+    return upgrade_helpers(text, tree, source_lines(text), style.quote), changes
 
 
 def _rewrite(
@@ -105,6 +142,7 @@ def _rewrite(
     strategy: str,
     helpers_module: str | None,
     cells: Cells | None,
+    style: CodeStyle = DEFAULT_STYLE,
 ) -> tuple[str, list[Change]]:
     try:
         index = SourceIndex(text, tree)
@@ -117,13 +155,14 @@ def _rewrite(
     if not edits:
         return text, changes
     try:
-        module = apply_edits(index, edits, "Lambda")
+        module = apply_edits(index, edits, "Lambda", style)
     except EditError as error:
         raise FixError(str(error)) from None
     names = _FileNames(tree, text, helpers_module, cells)
     module = _bind_lambda(module, index, edits, names)
     anchor = cells.start_of_cell(_first_rewrite_cell(changes)) if cells else None
     module, helper_text = _add_helpers(module, edits, helpers_module, names, anchor)
+    helper_text = with_quotes(helper_text, style.quote)
     names.check_star_imports_come_first(module)
     new_text = module.code
     after = imports.name_counts(new_text) + imports.helper_name_counts(helper_text)
@@ -480,7 +519,10 @@ def _verify(
     except AnalysisError as error:
         raise FixError(f"the rewrite does not parse ({error}); please report this") from None
     findings = [f for f in findings if wanted is None or wanted(f.code)]
-    if all(f.code is Code.MANUAL_REVIEW for f in findings):
+    if any(f.code is Code.OUTDATED_HELPERS and not f.edited for f in findings):
+        raise FixError("the upgraded helpers are still out of date; please report this")
+    findings = [f for f in findings if f.code not in NOT_MASKS]
+    if not findings:
         return  # never rewritten, so a second run would not change them
     index = SourceIndex(new_text)
     _, edits = plan(findings, strategy, index)

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from codemod.analysis.findings import Code, Finding
+from codemod.analysis.findings import Finding
 from codemod.rewrite import auto
 from codemod.rewrite.edits import Edit
 from codemod.rewrite.outcome import NotApplicable, Rewrite
-from codemod.rewrite.strategies import AUTO, MANUAL, attempt, get
+from codemod.rewrite.strategies import AUTO, attempt, get
 from codemod.rewrite.syntax import SourceIndex
 
 
@@ -53,7 +53,7 @@ def _named(
     findings: Sequence[Finding], name: str, index: SourceIndex
 ) -> tuple[list[Change], list[Edit]]:
     strategy = get(name)
-    fixable = [f for f in findings if f.code is not Code.MANUAL_REVIEW]
+    fixable = [f for f in findings if f.code not in auto.NOT_MASKS]
     keep = {auto.producer(f) for f in fixable if f.mask_used_elsewhere}
     results = {f: attempt(strategy, f, index, auto.producer(f) in keep) for f in fixable}
     refused = any(isinstance(result, NotApplicable) for result in results.values())
@@ -61,7 +61,8 @@ def _named(
     for finding in findings:
         result = results.get(finding)
         if result is None:
-            changes.append(Change(finding, MANUAL, None, auto.MANUAL_REASON))
+            other = auto.not_a_mask(finding)
+            changes.append(Change(finding, other.strategy, None, other.reason))
         elif isinstance(result, NotApplicable):
             changes.append(Change(finding, name, None, f"{name} not applicable: {result.reason}"))
         elif not refused:

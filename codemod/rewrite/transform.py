@@ -17,6 +17,7 @@ from codemod.rewrite.edits import (
     SwapClass,
     UnwrapTimeDistributed,
 )
+from codemod.rewrite.style import DEFAULT_STYLE, CodeStyle
 from codemod.rewrite.syntax import SourceIndex
 
 
@@ -24,10 +25,13 @@ class EditError(Exception):
     """An edit could not be carried out; the message says why, for the user."""
 
 
-def apply_edits(index: SourceIndex, edits: Iterable[Edit], lambda_name: str) -> cst.Module:
+def apply_edits(
+    index: SourceIndex, edits: Iterable[Edit], lambda_name: str, style: CodeStyle = DEFAULT_STYLE
+) -> cst.Module:
     """The module with `edits` done. `lambda_name` is how the file spells Lambda for a bare
-    `Masking(...)` call (attribute spellings keep their prefix: `layers.Lambda`)."""
-    transformer = _Transformer(lambda_name, index.module, index.text)
+    `Masking(...)` call (attribute spellings keep their prefix: `layers.Lambda`). A line an edit
+    makes longer than the style's line length is split as black splits it."""
+    transformer = _Transformer(lambda_name, index.module, index.text, style)
     for edit in edits:
         transformer.plan(index, edit)
     transformer.visit_only_towards_edits(index)
@@ -35,12 +39,20 @@ def apply_edits(index: SourceIndex, edits: Iterable[Edit], lambda_name: str) -> 
 
 
 class _Transformer(cst.CSTTransformer):
-    def __init__(self, lambda_name: str, module: cst.Module, text: str) -> None:
+    def __init__(self, lambda_name: str, module: cst.Module, text: str, style: CodeStyle) -> None:
         super().__init__()
+        self._line_length = style.line_length
+        self._quote = style.quote
         self._lambda_name = lambda_name
         self._module = module
         self._lines = source_lines(text)
         self._lambda_line: dict[cst.Call, int] = {}
+        # The brackets around a Masking call on its line, innermost first (`model.add(...)`,
+        # `Sequential([...])`): when the Lambda is split over lines, black splits them too.
+        self._enclosing: dict[cst.Call, list[cst.CSTNode]] = {}
+        self._explode: dict[cst.CSTNode, str] = {}  # bracket -> indentation of its closing line
+        # Statements holding a class swap, with their line: split if the swap made it too long.
+        self._swapped_in: dict[cst.SimpleStatementLine, int] = {}
         self._swap: dict[cst.Call, str] = {}
         self._to_lambda: set[cst.Call] = set()
         self._drop_mask_zero: set[cst.Call] = set()
@@ -74,7 +86,11 @@ class _Transformer(cst.CSTTransformer):
 
     def plan(self, index: SourceIndex, edit: Edit) -> None:
         if isinstance(edit, SwapClass):
-            self._swap[_call(index, edit.target)] = edit.helper
+            call = _call(index, edit.target)
+            self._swap[call] = edit.helper
+            statement = index.statement_of(call)
+            if statement is not None:
+                self._swapped_in[statement] = edit.target.line
         elif isinstance(edit, MaskingToApplyMaskValue):
             self._swap[_call(index, edit.target)] = "ApplyMaskValue"
         elif isinstance(edit, UnwrapTimeDistributed):
@@ -83,6 +99,7 @@ class _Transformer(cst.CSTTransformer):
             call = _call(index, edit.target)
             self._to_lambda.add(call)
             self._lambda_line[call] = edit.target.line
+            self._enclosing[call] = self._brackets_around(index, call)
         elif isinstance(edit, DropMaskZero):
             self._drop_mask_zero.add(_call(index, edit.target))
         elif isinstance(edit, EndMaskBefore):
@@ -154,6 +171,8 @@ class _Transformer(cst.CSTTransformer):
                 args=[cst.Arg(first.value)],
             )
             return updated.with_changes(args=[first.with_changes(value=wrapped), *updated.args[1:]])
+        if original in self._explode:
+            return self._split(updated, self._explode[original])  # type: ignore[return-value]
         return updated
 
     def _masking_to_lambda(self, original: cst.Call, call: cst.Call) -> cst.Call:
@@ -171,7 +190,8 @@ class _Transformer(cst.CSTTransformer):
                 mask_value = arg.value
             else:
                 rest.append(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
-        arguments = cst.Dict([cst.DictElement(cst.SimpleString('"mask_value"'), mask_value)])
+        key = cst.SimpleString(f"{self._quote}mask_value{self._quote}")
+        arguments = cst.Dict([cst.DictElement(key, mask_value)])
         args = [
             cst.Arg(cst.Name("apply_mask")),
             cst.Arg(
@@ -186,22 +206,83 @@ class _Transformer(cst.CSTTransformer):
         if (
             "\n" in old_code
             or "\r" in old_code
-            or len(line) - len(old_code) + len(self._module.code_for_node(new)) > 88
+            or len(line) - len(old_code) + len(self._module.code_for_node(new)) > self._line_length
         ):
-            new = self._one_argument_per_line(new, line)
+            indent = line[: len(line) - len(line.lstrip())]
+            for bracket in reversed(self._enclosing.get(original, [])):  # the outermost first
+                self._explode[bracket] = indent
+                indent += self._module.default_indent
+            new = self._one_argument_per_line(new, indent)
         return new
 
-    def _one_argument_per_line(self, call: cst.Call, line: str) -> cst.Call:
-        """Lay the arguments out one per line, black style, indented from the call's line."""
-        indent = line[: len(line) - len(line.lstrip())]
-        step = self._module.default_indent
-
-        def newline(depth: str) -> cst.ParenthesizedWhitespace:
-            return cst.ParenthesizedWhitespace(
-                first_line=cst.TrailingWhitespace(),
-                indent=False,
-                last_line=cst.SimpleWhitespace(depth),
+    def _brackets_around(self, index: SourceIndex, call: cst.Call) -> list[cst.CSTNode]:
+        """The calls, lists and parenthesised tuples holding `call` as an item on its one line,
+        innermost first, up to the statement or a bracket already split over lines."""
+        found: list[cst.CSTNode] = []
+        child: cst.CSTNode = call
+        for node in index.ancestors(call):
+            if isinstance(node, (cst.Arg, cst.Element)):
+                child = node
+                continue
+            holds_item = (
+                (isinstance(node, cst.Call) and child is not node.func)
+                or isinstance(node, cst.List)
+                or (isinstance(node, cst.Tuple) and bool(node.lpar))
             )
+            if not holds_item:
+                break
+            if "\n" in self._module.code_for_node(node) or "\r" in self._module.code_for_node(node):
+                break
+            found.append(node)
+            child = node
+        return found
+
+    def _split(self, node: cst.CSTNode, indent: str) -> cst.CSTNode:
+        """A call, list or tuple split over lines as black splits it around a split item: one
+        item per line, one step in, with a trailing comma when there are several (a lone item
+        takes none, a tuple always keeps one); the closing bracket on its own line at `indent`."""
+        inner, closing = _newline(indent + self._module.default_indent), _newline(indent)
+        if isinstance(node, cst.Call):
+            items = list(node.args)
+        elif isinstance(node, (cst.List, cst.Tuple)):
+            items = list(node.elements)
+        else:
+            return node
+        lone = len(items) == 1 and not isinstance(node, cst.Tuple)
+        spaced = []
+        for number, item in enumerate(items):
+            last = number == len(items) - 1
+            if lone:
+                comma = cst.MaybeSentinel.DEFAULT
+            else:
+                comma = cst.Comma(whitespace_after=closing if last else inner)
+            if isinstance(item, cst.Arg):
+                item = item.with_changes(
+                    comma=comma,
+                    whitespace_after_arg=closing if lone else cst.SimpleWhitespace(""),
+                )
+            else:
+                item = item.with_changes(comma=comma)
+            spaced.append(item)
+        if isinstance(node, cst.Call):
+            return node.with_changes(whitespace_before_args=inner, args=spaced)
+        end = closing if lone else cst.SimpleWhitespace("")
+        if isinstance(node, cst.List):
+            return node.with_changes(
+                elements=spaced,
+                lbracket=node.lbracket.with_changes(whitespace_after=inner),
+                rbracket=node.rbracket.with_changes(whitespace_before=end),
+            )
+        return node.with_changes(
+            elements=spaced,
+            lpar=[node.lpar[0].with_changes(whitespace_after=inner), *node.lpar[1:]],
+            rpar=[*node.rpar[:-1], node.rpar[-1].with_changes(whitespace_before=end)],
+        )
+
+    def _one_argument_per_line(self, call: cst.Call, indent: str) -> cst.Call:
+        """Lay the arguments out one per line, black style, at `indent` (the call's line's)."""
+        step = self._module.default_indent
+        newline = _newline
 
         args = [
             arg.with_changes(
@@ -213,9 +294,48 @@ class _Transformer(cst.CSTTransformer):
         ]
         return call.with_changes(whitespace_before_args=newline(indent + step), args=args)
 
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        """A one-line statement a swap made longer than the line length (`M()` ->
+        `MaskedConv1D()`) is split as black does first: the brackets of the call that ends it
+        open, its arguments on the next line, one step in. Left as it is when that does not fit."""
+        if original not in self._swapped_in or len(updated.body) != 1:
+            return updated
+        line = self._lines[self._swapped_in[original] - 1]
+        indent = line[: len(line) - len(line.lstrip())]
+        small = updated.body[0]
+        code = self._module.code_for_node(small)
+        too_long = len(indent) + len(code) > self._line_length
+        if not too_long or "\n" in code or updated.trailing_whitespace.comment is not None:
+            return updated
+        value = getattr(small, "value", None)
+        if not (isinstance(value, cst.Call) and value.args and not value.rpar):
+            return updated
+        if isinstance(value.func, cst.Call) or not code.endswith(")"):
+            return updated
+        step = self._module.default_indent
+        inside = ", ".join(
+            self._module.code_for_node(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
+            for arg in value.args
+        )
+        if len(indent) + len(step) + len(inside) > self._line_length:
+            return updated
+        last = value.args[-1].with_changes(whitespace_after_arg=_newline(indent))
+        split = value.with_changes(
+            whitespace_before_args=_newline(indent + step), args=[*value.args[:-1], last]
+        )
+        return updated.with_changes(body=[small.with_changes(value=split)])
+
     # Sequential lists ----------------------------------------------------------------------------
 
     def leave_List(self, original: cst.List, updated: cst.List) -> cst.List:
+        updated = self._list_after_edits(original, updated)
+        if original in self._explode:
+            return self._split(updated, self._explode[original])  # type: ignore[return-value]
+        return updated
+
+    def _list_after_edits(self, original: cst.List, updated: cst.List) -> cst.List:
         elements, comments = self._elements(original, updated)
         if comments:
             closing = _with_comments(updated.rbracket.whitespace_before, comments)
@@ -225,6 +345,12 @@ class _Transformer(cst.CSTTransformer):
         return updated.with_changes(elements=elements)
 
     def leave_Tuple(self, original: cst.Tuple, updated: cst.Tuple) -> cst.Tuple:
+        updated = self._tuple_after_edits(original, updated)
+        if original in self._explode:
+            return self._split(updated, self._explode[original])  # type: ignore[return-value]
+        return updated
+
+    def _tuple_after_edits(self, original: cst.Tuple, updated: cst.Tuple) -> cst.Tuple:
         elements, comments = self._elements(original, updated)
         if comments and updated.rpar:
             last = updated.rpar[-1]
@@ -314,6 +440,13 @@ _EQ = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )
 _NEWLINE = cst.TrailingWhitespace()
+
+
+def _newline(depth: str) -> cst.ParenthesizedWhitespace:
+    """A line break inside brackets, the next line indented by `depth`."""
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(), indent=False, last_line=cst.SimpleWhitespace(depth)
+    )
 
 
 def _call(index: SourceIndex, span) -> cst.Call:

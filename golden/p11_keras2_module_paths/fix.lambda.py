@@ -6,26 +6,21 @@ from keras.layers.recurrent import LSTM
 from keras.models import Sequential
 
 
-# Keras 2 helpers added by keras-mask-codemod: keep them with this model code.
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+# Keras 2 helpers by keras-mask-codemod, v2: keep them with this model code.
+@keras.utils.register_keras_serializable("keras_mask_codemod")
 def apply_mask(x, mask_value=0.0):
-    """Return what Keras 2's `Masking(mask_value)` outputs for `x`, without attaching a mask.
-
-    Keras 2's Masking multiplies each step by 1, or by 0 when ALL its features equal
-    `mask_value`; this does the same, so every value, -0.0 and NaN included, is as it was.
-    """
+    """What Keras 2's Masking(mask_value) outputs for `x`, without a mask: each
+    step times 1, or times 0 when ALL its features equal `mask_value`, so
+    every value (-0.0 and NaN included) is the one Masking gives."""
     backend = keras.backend
-    keep = backend.any(backend.not_equal(x, mask_value), axis=-1, keepdims=True)
+    keep = backend.any(backend.not_equal(x, mask_value), -1, keepdims=True)
     return x * backend.cast(keep, x.dtype)
 
 
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable("keras_mask_codemod")
 class ApplyMaskValue(keras.layers.Layer):
-    """Masking's values without its mask: takes Masking's arguments and computes `apply_mask`.
-
-    It replaces a Masking layer whose mask a later layer destroyed, so the model computes
-    exactly what it did and no mask is left to drop.
-    """
+    """Masking's values without its mask: Masking's arguments, `apply_mask`'s
+    output, so the model computes what it did and no mask is left to drop."""
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)

@@ -4,22 +4,18 @@ from keras.layers import Dense as D
 from keras.layers import Lambda
 
 
-# Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
+# Mask-aware helpers by keras-mask-codemod, v2: keep them with this model code.
 @keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def apply_mask(x, mask_value=0.0):
-    """Return what `keras.layers.Masking(mask_value)` outputs for `x`, without attaching a mask.
-
-    A step whose features ALL equal `mask_value` becomes 0; every other step is unchanged. Use as
-    `keras.layers.Lambda(apply_mask, output_shape=apply_mask_output_shape,
-    arguments={"mask_value": value})`: it keeps Masking's values where the mask itself is lost.
-    """
-    keep = keras.ops.any(keras.ops.not_equal(x, mask_value), axis=-1, keepdims=True)
+    """What `keras.layers.Masking(mask_value)` outputs for `x`, with no mask:
+    a step whose features ALL equal `mask_value` becomes 0, others stay."""
+    keep = keras.ops.any(keras.ops.not_equal(x, mask_value), -1, keepdims=True)
     return keras.ops.where(keep, x, keras.ops.zeros_like(x))
 
 
 @keras.utils.register_keras_serializable(package="keras_mask_codemod")
 def apply_mask_output_shape(input_shape):
-    """Output shape of `apply_mask`: the input's shape (a named function, so `.keras` reloads)."""
+    """Output shape of `apply_mask` (a named function, so `.keras` reloads)."""
     return tuple(input_shape)
 
 
@@ -27,8 +23,15 @@ INPUT_SPEC = {"shape": (8, 3), "mask_value": 0.0}
 
 
 def build_model():
-    return keras.Sequential([keras.Input((8, 3)), Lambda(
-        apply_mask,
-        output_shape=apply_mask_output_shape,
-        arguments={"mask_value": 0.0},
-    ), C(4, 3, padding="same"), D(1)])
+    return keras.Sequential(
+        [
+            keras.Input((8, 3)),
+            Lambda(
+                apply_mask,
+                output_shape=apply_mask_output_shape,
+                arguments={"mask_value": 0.0},
+            ),
+            C(4, 3, padding="same"),
+            D(1),
+        ]
+    )

@@ -2,62 +2,52 @@ import keras
 from keras import layers
 
 
-# Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-def _spatial_mask(mask, inputs, data_format="channels_last"):
-    """Return `mask` as a boolean tensor shaped like the inputs' batch + spatial axes.
+# Mask-aware helpers by keras-mask-codemod, v2: keep them with this model code.
+class _MaskedLayer:  # Base of the Masked* layers: masked steps become 0
+    def call(self, inputs, mask=None):
+        return super().call(self._zeroed(inputs, mask))
 
-    A mask covering only the leading axes (e.g. one value per frame) is broadcast over the
-    remaining spatial axes; a mask with more axes than that cannot belong to `inputs`.
-    """
-    spatial_rank = len(inputs.shape) - 2
-    mask = keras.ops.cast(mask, "bool")
-    missing_axes = spatial_rank + 1 - len(mask.shape)
-    if missing_axes < 0:
-        raise ValueError(
-            f"A mask of shape {mask.shape} does not fit inputs of shape {inputs.shape}: "
-            f"expected at most {spatial_rank + 1} axes (batch and spatial axes, no channels)."
-        )
-    if missing_axes > 0:
-        for _ in range(missing_axes):
-            mask = keras.ops.expand_dims(mask, -1)
-        channel_axis = -1 if data_format == "channels_last" else 1
-        one_channel = keras.ops.take(inputs, 0, axis=channel_axis)
-        mask = keras.ops.logical_and(mask, keras.ops.ones_like(one_channel, dtype="bool"))
-    return mask
+    def compute_mask(self, inputs, mask=None):
+        """Whole window valid ("valid" padding), else step t * stride valid."""
+        if mask is None or not hasattr(self, "strides"):
+            return None
+        import numpy  # not a tensor: one made here breaks Keras 3.4 with TF
 
+        window = getattr(self, "kernel_size", None) or self.pool_size
+        rate = getattr(self, "dilation_rate", None) or (1,) * len(window)
+        if self.padding.lower() != "valid":
+            window = rate = (1,) * len(window)
+        w = numpy.ones(window + (1, 1), "float32")  # kernel of ones
+        axis = 1 if self.data_format == "channels_first" else -1
+        x = keras.ops.zeros_like(keras.ops.take(inputs, [0], axis), "float32")
+        x = keras.ops.moveaxis(self._zeroed(x, mask, 1.0), axis, -1)
+        x = keras.ops.conv(x, w, self.strides, "valid", "channels_last", rate)
+        return keras.ops.less(keras.ops.squeeze(x, -1), 0.5)
 
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-def _zero_masked_steps(inputs, mask, data_format="channels_last"):
-    """Set every channel of the masked steps to 0 (what `keras.layers.Masking` outputs there).
-
-    Zeroing makes a masked step contribute exactly what a missing step contributes to a
-    zero-padded convolution, which is why padded and unpadded sequences then agree.
-    """
-    if mask is None:
-        return inputs
-    channel_axis = -1 if data_format == "channels_last" else 1
-    keep = keras.ops.expand_dims(_spatial_mask(mask, inputs, data_format), channel_axis)
-    return keras.ops.where(keep, inputs, keras.ops.zeros_like(inputs))
+    def _zeroed(self, inputs, mask, fill=0.0):
+        if mask is None:
+            return inputs
+        if len(mask.shape) >= len(inputs.shape):
+            raise ValueError(f"mask of shape {mask.shape} does not fit inputs")
+        while len(mask.shape) < len(inputs.shape) - 1:
+            mask = keras.ops.expand_dims(mask, -1)  # e.g. one value per frame
+        first = getattr(self, "data_format", None) == "channels_first"
+        keep = keras.ops.expand_dims(mask, 1 if first else -1)
+        return keras.ops.where(keep, inputs, keras.ops.full_like(inputs, fill))
 
 
 @keras.utils.register_keras_serializable(package="keras_mask_codemod")
-class MaskedTimeDistributed(keras.layers.TimeDistributed):
-    """TimeDistributed whose output mask has one value per frame, shape (batch, time).
-
-    Plain TimeDistributed passes a per-position mask, e.g. (batch, time, height, width) from
-    Masking on video, on unchanged: its shape no longer fits the output and a following RNN
-    fails. Here masked input positions are zeroed, the wrapped layer runs (receiving the mask if
-    it accepts one), and a frame is valid iff any position in it is valid.
-    """
+class MaskedTimeDistributed(_MaskedLayer, keras.layers.TimeDistributed):
+    """TimeDistributed whose output mask has one value per frame, valid iff
+    any position in it is (plain TimeDistributed passes a pixel mask on)."""
 
     def __init__(self, layer, **kwargs):
         super().__init__(layer, **kwargs)
-        self.supports_masking = True
+        self.supports_masking = True  # Keras master turns it off
 
     def call(self, inputs, training=None, mask=None):
-        zeroed = _zero_masked_steps(inputs, mask)
-        return super().call(zeroed, training=training, mask=mask)
+        zeroed = self._zeroed(inputs, mask)
+        return keras.layers.TimeDistributed.call(self, zeroed, training, mask)
 
     def compute_mask(self, inputs, mask=None):
         if mask is None:

@@ -2,128 +2,43 @@ import keras
 from keras import layers
 
 
-# Mask-aware helpers added by keras-mask-codemod: keep them with this model code.
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-def _spatial_mask(mask, inputs, data_format="channels_last"):
-    """Return `mask` as a boolean tensor shaped like the inputs' batch + spatial axes.
-
-    A mask covering only the leading axes (e.g. one value per frame) is broadcast over the
-    remaining spatial axes; a mask with more axes than that cannot belong to `inputs`.
-    """
-    spatial_rank = len(inputs.shape) - 2
-    mask = keras.ops.cast(mask, "bool")
-    missing_axes = spatial_rank + 1 - len(mask.shape)
-    if missing_axes < 0:
-        raise ValueError(
-            f"A mask of shape {mask.shape} does not fit inputs of shape {inputs.shape}: "
-            f"expected at most {spatial_rank + 1} axes (batch and spatial axes, no channels)."
-        )
-    if missing_axes > 0:
-        for _ in range(missing_axes):
-            mask = keras.ops.expand_dims(mask, -1)
-        channel_axis = -1 if data_format == "channels_last" else 1
-        one_channel = keras.ops.take(inputs, 0, axis=channel_axis)
-        mask = keras.ops.logical_and(mask, keras.ops.ones_like(one_channel, dtype="bool"))
-    return mask
-
-
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-def _zero_masked_steps(inputs, mask, data_format="channels_last"):
-    """Set every channel of the masked steps to 0 (what `keras.layers.Masking` outputs there).
-
-    Zeroing makes a masked step contribute exactly what a missing step contributes to a
-    zero-padded convolution, which is why padded and unpadded sequences then agree.
-    """
-    if mask is None:
-        return inputs
-    channel_axis = -1 if data_format == "channels_last" else 1
-    keep = keras.ops.expand_dims(_spatial_mask(mask, inputs, data_format), channel_axis)
-    return keras.ops.where(keep, inputs, keras.ops.zeros_like(inputs))
-
-
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-def _window_output_mask(
-    mask, inputs, window, strides, padding, dilation_rate=None, data_format="channels_last"
-):
-    """Output mask of a convolution or pooling window sliding over a masked input.
-
-    - padding "valid": an output step is valid iff EVERY input step its window covers (window,
-      strides, dilation) is valid.
-    - padding "same" or "causal": an output step is valid iff the input step its window is
-      anchored at (index t * stride on each spatial axis) is valid. With stride 1 this keeps the
-      input mask. (With "same" and stride > 1 Keras pads by an amount that depends on the
-      length, so padded and unpadded sequences may place windows differently.)
-
-    For right-padded sequences these rules mark valid exactly the output steps the unpadded
-    sequence has, and at those steps the zeroed padding stands where Keras pads the unpadded
-    sequence with zeros, so the values agree. The mask has the output's batch + spatial shape
-    in either data format. Both rules look for an invalid step under a window: the whole window
-    for "valid", a one-step window (the anchor) otherwise.
-    """
-    if mask is None:
-        return None
-    mask = _spatial_mask(mask, inputs, data_format)
-    if str(padding).lower() != "valid":
-        window, dilation_rate = (1,) * len(strides), None
-    invalid = keras.ops.expand_dims(keras.ops.cast(keras.ops.logical_not(mask), "float32"), -1)
-    return keras.ops.logical_not(_any_under_window(invalid, window, strides, dilation_rate))
-
-
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-def _any_under_window(flags, window, strides, dilation_rate=None):
-    """Whether any of the 0/1 `flags` (batch, spatial..., 1) is set under each window, with
-    "valid" padding; returns (batch, output spatial...) booleans."""
-    if dilation_rate is None:
-        dilation_rate = (1,) * len(window)
-    hits = keras.ops.conv(
-        flags,
-        _ones_kernel(tuple(window) + (1, 1)),
-        strides=tuple(strides),
-        padding="valid",
-        dilation_rate=tuple(dilation_rate),
-        data_format="channels_last",
-    )
-    return keras.ops.greater(keras.ops.squeeze(hits, -1), 0.5)
-
-
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-def _ones_kernel(shape):
-    """A convolution kernel of ones, as a NumPy array rather than a tensor.
-
-    Keras converts it wherever the op runs. A tensor made here, while TensorFlow traces the first
-    call of a model built lazily (a Sequential without an Input), would belong to that trace's
-    graph, and Keras 3.4 then replays it outside the graph and fails.
-    """
-    import numpy  # Keras depends on NumPy; importing here adds nothing to the module's imports.
-
-    return numpy.ones(shape, dtype="float32")
-
-
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-class MaskedConv1D(keras.layers.Conv1D):
-    """Conv1D that uses and passes on a Keras mask (same arguments as Conv1D).
-
-    Masked input steps are zeroed before the convolution; the output mask follows
-    `_window_output_mask` (valid: whole window valid; same/causal: anchor step valid).
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.supports_masking = True
-
+# Mask-aware helpers by keras-mask-codemod, v2: keep them with this model code.
+class _MaskedLayer:  # Base of the Masked* layers: masked steps become 0
     def call(self, inputs, mask=None):
-        return super().call(_zero_masked_steps(inputs, mask, self.data_format))
+        return super().call(self._zeroed(inputs, mask))
 
     def compute_mask(self, inputs, mask=None):
-        return _window_output_mask(
-            mask,
-            inputs,
-            self.kernel_size,
-            self.strides,
-            self.padding,
-            self.dilation_rate,
-            self.data_format,
-        )
+        """Whole window valid ("valid" padding), else step t * stride valid."""
+        if mask is None or not hasattr(self, "strides"):
+            return None
+        import numpy  # not a tensor: one made here breaks Keras 3.4 with TF
+
+        window = getattr(self, "kernel_size", None) or self.pool_size
+        rate = getattr(self, "dilation_rate", None) or (1,) * len(window)
+        if self.padding.lower() != "valid":
+            window = rate = (1,) * len(window)
+        w = numpy.ones(window + (1, 1), "float32")  # kernel of ones
+        axis = 1 if self.data_format == "channels_first" else -1
+        x = keras.ops.zeros_like(keras.ops.take(inputs, [0], axis), "float32")
+        x = keras.ops.moveaxis(self._zeroed(x, mask, 1.0), axis, -1)
+        x = keras.ops.conv(x, w, self.strides, "valid", "channels_last", rate)
+        return keras.ops.less(keras.ops.squeeze(x, -1), 0.5)
+
+    def _zeroed(self, inputs, mask, fill=0.0):
+        if mask is None:
+            return inputs
+        if len(mask.shape) >= len(inputs.shape):
+            raise ValueError(f"mask of shape {mask.shape} does not fit inputs")
+        while len(mask.shape) < len(inputs.shape) - 1:
+            mask = keras.ops.expand_dims(mask, -1)  # e.g. one value per frame
+        first = getattr(self, "data_format", None) == "channels_first"
+        keep = keras.ops.expand_dims(mask, 1 if first else -1)
+        return keras.ops.where(keep, inputs, keras.ops.full_like(inputs, fill))
+
+
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+class MaskedConv1D(_MaskedLayer, keras.layers.Conv1D):
+    """Conv1D using and passing on a Keras mask (same arguments)."""
 
 
 INPUT_SPEC = {"shape": (12, 3), "mask_value": 0.0}

@@ -1,26 +1,21 @@
 from tensorflow import keras
 
 
-# Keras 2 helpers added by keras-mask-codemod: keep them with this model code.
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+# Keras 2 helpers by keras-mask-codemod, v2: keep them with this model code.
+@keras.utils.register_keras_serializable("keras_mask_codemod")
 def apply_mask(x, mask_value=0.0):
-    """Return what Keras 2's `Masking(mask_value)` outputs for `x`, without attaching a mask.
-
-    Keras 2's Masking multiplies each step by 1, or by 0 when ALL its features equal
-    `mask_value`; this does the same, so every value, -0.0 and NaN included, is as it was.
-    """
+    """What Keras 2's Masking(mask_value) outputs for `x`, without a mask: each
+    step times 1, or times 0 when ALL its features equal `mask_value`, so
+    every value (-0.0 and NaN included) is the one Masking gives."""
     backend = keras.backend
-    keep = backend.any(backend.not_equal(x, mask_value), axis=-1, keepdims=True)
+    keep = backend.any(backend.not_equal(x, mask_value), -1, keepdims=True)
     return x * backend.cast(keep, x.dtype)
 
 
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable("keras_mask_codemod")
 class ApplyMaskValue(keras.layers.Layer):
-    """Masking's values without its mask: takes Masking's arguments and computes `apply_mask`.
-
-    It replaces a Masking layer whose mask a later layer destroyed, so the model computes
-    exactly what it did and no mask is left to drop.
-    """
+    """Masking's values without its mask: Masking's arguments, `apply_mask`'s
+    output, so the model computes what it did and no mask is left to drop."""
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -33,14 +28,10 @@ class ApplyMaskValue(keras.layers.Layer):
         return {**super().get_config(), "mask_value": self.mask_value}
 
 
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable("keras_mask_codemod")
 class ApplyMask(keras.layers.Layer):
-    """Multiply masked steps by 0 and end the mask here, explicitly.
-
-    Inputs pass unchanged when no mask arrives. Used on a branch whose next layer would drop the
-    mask while another branch from the same Masking still needs it: Masking has zeroed those
-    steps already, so no value changes.
-    """
+    """Multiply masked steps by 0 and end the mask here (inputs without a mask
+    pass unchanged): Masking has zeroed those steps, so no value changes."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -50,7 +41,7 @@ class ApplyMask(keras.layers.Layer):
         if mask is None:
             return inputs
         backend = keras.backend
-        return inputs * backend.expand_dims(backend.cast(mask, inputs.dtype), -1)
+        return inputs * backend.expand_dims(backend.cast(mask, inputs.dtype))
 
     def compute_mask(self, inputs, mask=None):
         return None

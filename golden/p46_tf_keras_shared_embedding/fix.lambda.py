@@ -2,14 +2,11 @@ import tf_keras
 from tf_keras import Input, Model, layers
 
 
-# Keras 2 helpers added by keras-mask-codemod: keep them with this model code.
-@tf_keras.utils.register_keras_serializable(package="keras_mask_codemod")
+# Keras 2 helpers by keras-mask-codemod, v2: keep them with this model code.
+@tf_keras.utils.register_keras_serializable("keras_mask_codemod")
 class EndMask(tf_keras.layers.Layer):
-    """End the mask here without changing any value, explicitly.
-
-    Used where the layer after it ignored the mask anyway (an Embedding's padding vectors reach
-    a convolution unchanged) while another branch from the same producer still needs the mask.
-    """
+    """End the mask here without changing any value (the next layer ignored it
+    anyway) while another branch from the same producer still gets it."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 AUTO = "auto"  # pick a strategy per finding (rewrite/auto.py)
 MANUAL = "manual"  # what a finding no strategy fixes is reported as
+UPGRADE = "upgrade"  # KMC401: old pasted helpers replaced by this version's (rewrite/upgrade.py)
 
 
 class Strategy:

@@ -10,30 +10,29 @@ the way that file refers to it (`tf_keras`, `tf.keras`, `keras`...), so tf_keras
 `Masking(mask_value=v)` becomes the registered layer `ApplyMaskValue(mask_value=v)`, not
 `Lambda(apply_mask, ...)` as in Keras 3: Keras 2's Lambda saves every Python function as bytecode,
 and `.keras` files refuse to load bytecode with the default safe_mode; a registered layer loads.
+
+Formatting, as in the Keras 3 template: each pasted line is one whole statement of at most 79
+characters once `keras` is replaced by the longest reference a file gets (`tensorflow.keras`),
+which is why the registration package is given positionally here.
 """
 
 import tf_keras as keras  # for the tests that import this template; never imported by the codemod
 
 
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable("keras_mask_codemod")
 def apply_mask(x, mask_value=0.0):
-    """Return what Keras 2's `Masking(mask_value)` outputs for `x`, without attaching a mask.
-
-    Keras 2's Masking multiplies each step by 1, or by 0 when ALL its features equal
-    `mask_value`; this does the same, so every value, -0.0 and NaN included, is as it was.
-    """
+    """What Keras 2's Masking(mask_value) outputs for `x`, without a mask: each
+    step times 1, or times 0 when ALL its features equal `mask_value`, so
+    every value (-0.0 and NaN included) is the one Masking gives."""
     backend = keras.backend
-    keep = backend.any(backend.not_equal(x, mask_value), axis=-1, keepdims=True)
+    keep = backend.any(backend.not_equal(x, mask_value), -1, keepdims=True)
     return x * backend.cast(keep, x.dtype)
 
 
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable("keras_mask_codemod")
 class ApplyMaskValue(keras.layers.Layer):
-    """Masking's values without its mask: takes Masking's arguments and computes `apply_mask`.
-
-    It replaces a Masking layer whose mask a later layer destroyed, so the model computes
-    exactly what it did and no mask is left to drop.
-    """
+    """Masking's values without its mask: Masking's arguments, `apply_mask`'s
+    output, so the model computes what it did and no mask is left to drop."""
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -46,14 +45,10 @@ class ApplyMaskValue(keras.layers.Layer):
         return {**super().get_config(), "mask_value": self.mask_value}
 
 
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable("keras_mask_codemod")
 class ApplyMask(keras.layers.Layer):
-    """Multiply masked steps by 0 and end the mask here, explicitly.
-
-    Inputs pass unchanged when no mask arrives. Used on a branch whose next layer would drop the
-    mask while another branch from the same Masking still needs it: Masking has zeroed those
-    steps already, so no value changes.
-    """
+    """Multiply masked steps by 0 and end the mask here (inputs without a mask
+    pass unchanged): Masking has zeroed those steps, so no value changes."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -63,19 +58,16 @@ class ApplyMask(keras.layers.Layer):
         if mask is None:
             return inputs
         backend = keras.backend
-        return inputs * backend.expand_dims(backend.cast(mask, inputs.dtype), -1)
+        return inputs * backend.expand_dims(backend.cast(mask, inputs.dtype))
 
     def compute_mask(self, inputs, mask=None):
         return None
 
 
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+@keras.utils.register_keras_serializable("keras_mask_codemod")
 class EndMask(keras.layers.Layer):
-    """End the mask here without changing any value, explicitly.
-
-    Used where the layer after it ignored the mask anyway (an Embedding's padding vectors reach
-    a convolution unchanged) while another branch from the same producer still needs the mask.
-    """
+    """End the mask here without changing any value (the next layer ignored it
+    anyway) while another branch from the same producer still gets it."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -1,0 +1,90 @@
+# Frozen: what keras-mask-codemod pasted as helpers version 1 (a header without a version).
+# Never edit it: pasted copies are compared with it, to upgrade unedited ones only.
+"""Keras 2 helpers that keras-mask-codemod copies into code written for Keras 2 (lambda strategy).
+
+Keras 2 is TensorFlow <= 2.15's `tf.keras`, standalone keras 2.x and tf_keras. It has no
+`keras.ops`, so these use only what every Keras 2 has: `keras.backend`, `keras.layers.Layer` and
+`keras.utils.register_keras_serializable`. `keras` below stands for the Keras 2 module the user's
+file already uses: `codemod.rewrite.helper_source` replaces every `keras` name in a definition by
+the way that file refers to it (`tf_keras`, `tf.keras`, `keras`...), so tf_keras code never gets
+`import keras`, which is Keras 3 wherever tf_keras is installed.
+
+`Masking(mask_value=v)` becomes the registered layer `ApplyMaskValue(mask_value=v)`, not
+`Lambda(apply_mask, ...)` as in Keras 3: Keras 2's Lambda saves every Python function as bytecode,
+and `.keras` files refuse to load bytecode with the default safe_mode; a registered layer loads.
+"""
+
+import tf_keras as keras  # for the tests that import this template; never imported by the codemod
+
+
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+def apply_mask(x, mask_value=0.0):
+    """Return what Keras 2's `Masking(mask_value)` outputs for `x`, without attaching a mask.
+
+    Keras 2's Masking multiplies each step by 1, or by 0 when ALL its features equal
+    `mask_value`; this does the same, so every value, -0.0 and NaN included, is as it was.
+    """
+    backend = keras.backend
+    keep = backend.any(backend.not_equal(x, mask_value), axis=-1, keepdims=True)
+    return x * backend.cast(keep, x.dtype)
+
+
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+class ApplyMaskValue(keras.layers.Layer):
+    """Masking's values without its mask: takes Masking's arguments and computes `apply_mask`.
+
+    It replaces a Masking layer whose mask a later layer destroyed, so the model computes
+    exactly what it did and no mask is left to drop.
+    """
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+
+    def call(self, inputs):
+        return apply_mask(inputs, self.mask_value)
+
+    def get_config(self):
+        return {**super().get_config(), "mask_value": self.mask_value}
+
+
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+class ApplyMask(keras.layers.Layer):
+    """Multiply masked steps by 0 and end the mask here, explicitly.
+
+    Inputs pass unchanged when no mask arrives. Used on a branch whose next layer would drop the
+    mask while another branch from the same Masking still needs it: Masking has zeroed those
+    steps already, so no value changes.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        if mask is None:
+            return inputs
+        backend = keras.backend
+        return inputs * backend.expand_dims(backend.cast(mask, inputs.dtype), -1)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
+
+
+@keras.utils.register_keras_serializable(package="keras_mask_codemod")
+class EndMask(keras.layers.Layer):
+    """End the mask here without changing any value, explicitly.
+
+    Used where the layer after it ignored the mask anyway (an Embedding's padding vectors reach
+    a convolution unchanged) while another branch from the same producer still needs the mask.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        return inputs
+
+    def compute_mask(self, inputs, mask=None):
+        return None
