@@ -61,9 +61,16 @@ def test_fix_output(case: Path, strategy: str, tmp_path: Path, update_golden: bo
     shutil.copy(case / "input.py", tmp_path / "input.py")
     result = run_fix(tmp_path, strategy, *case_args(case))
     lines_path, fixed_path = fix_outputs(case, strategy)
+    refusal_path = case / f"fix.{strategy}.err"  # a refused file: its one line, on stderr
 
-    assert result.exit_code in (0, 1), result.output
+    refusals = "".join(line for line in result.stderr.splitlines(True) if ": error: " in line)
+    assert result.exit_code in (0, 1, 2), result.output
+    assert (result.exit_code == 2) == bool(refusals), result.output
     compare(lines_path, result.stdout.encode(), update_golden)
+    if refusals:
+        compare(refusal_path, refusals.encode(), update_golden)
+    else:
+        compare_absent(refusal_path, update_golden)
     after = (tmp_path / "input.py").read_bytes()
     if after == (case / "input.py").read_bytes():
         compare_absent(fixed_path, update_golden)

@@ -71,7 +71,7 @@ def test_a_private_helper_name_the_user_defines_refuses_the_file() -> None:
     """The bug: the user's later `_spatial_mask` won, and MaskedConv1D.call raised TypeError."""
     text = IMPORTS + f"\n\ndef {PRIVATE}(x):\n    return x\n\n\n" + MODEL
     assert refusal(text) == (
-        f"the file defines its own {PRIVATE} (line 4), which the pasted mask-aware helpers"
+        f"the file defines its own {PRIVATE} (line 4), which the pasted helpers"
         " need; rename it or use --helpers-module"
     )
 
@@ -117,8 +117,7 @@ def test_a_users_own_class_named_like_a_public_helper_refuses_the_file() -> None
         + MODEL
     )
     assert refusal(text) == (
-        "the file defines its own MaskedConv1D (line 4), which the pasted mask-aware helpers"
-        " need; rename it"
+        "the file defines its own MaskedConv1D (line 4), which the pasted helpers need; rename it"
     )
     # --helpers-module cannot help: the import would replace the user's class.
     assert refusal(text, helpers_module="h") == (
@@ -179,7 +178,7 @@ def test_a_public_helper_name_bound_any_way_refuses_the_file(
 ) -> None:
     text = IMPORTS + statement + MODEL
     message = refusal(text)
-    assert message.startswith(binds + ", which the pasted mask-aware helpers need; rename it")
+    assert message.startswith(binds + ", which the pasted helpers need; rename it")
 
 
 def test_a_global_declared_but_never_bound_binds_nothing() -> None:
@@ -195,7 +194,7 @@ def test_a_local_name_binds_nothing_at_module_level() -> None:
 def test_a_name_imported_from_elsewhere_is_not_ours() -> None:
     text = "from mylib import MaskedConv1D\n" + IMPORTS + MODEL
     assert refusal(text) == (
-        "the file imports MaskedConv1D from mylib (line 1), which the pasted mask-aware helpers"
+        "the file imports MaskedConv1D from mylib (line 1), which the pasted helpers"
         " need; rename it, or use --helpers-module mylib if that module holds"
         " keras-mask-codemod's helpers"
     )
@@ -266,7 +265,7 @@ def test_star_import_of_an_unknown_module_may_rebind_the_builtins_the_helpers_ca
         pytest.skip("MaskedConv1D and its helpers call no builtin")
     text = "from utils import *\n" + IMPORTS + MODEL
     assert refusal(text) == (
-        "`from utils import *` (line 1) may rebind Python builtins that the pasted mask-aware"
+        "`from utils import *` (line 1) may rebind Python builtins that the pasted"
         f" helpers call ({', '.join(CONV_BUILTINS)}); import what you use from utils by name"
         " or use --helpers-module"
     )
@@ -294,7 +293,7 @@ def test_a_builtin_the_pasted_helpers_call_rebound_by_the_file() -> None:
     builtin = CONV_BUILTINS[0]
     text = IMPORTS + f"{builtin} = 3\n" + MODEL
     assert refusal(text) == (
-        f"the file binds {builtin} (line 2), which the pasted mask-aware helpers need as"
+        f"the file binds {builtin} (line 2), which the pasted helpers need as"
         " Python's builtin; rename it or use --helpers-module"
     )
     assert "from h import MaskedConv1D" in fix_text(text, "mask-aware", helpers_module="h").text
@@ -303,7 +302,7 @@ def test_a_builtin_the_pasted_helpers_call_rebound_by_the_file() -> None:
 def test_keras_bound_to_anything_but_the_keras_module() -> None:
     text = IMPORTS + "keras = None\n" + MODEL
     assert refusal(text) == (
-        "the file binds keras (line 2), which the pasted mask-aware helpers need as the Keras"
+        "the file binds keras (line 2), which the pasted helpers need as the Keras"
         " module; rename it or use --helpers-module"
     )
     imported = "import tensorflow as keras\n" + IMPORTS + MODEL
@@ -395,7 +394,7 @@ def test_an_edited_helper_in_our_block_is_not_ours() -> None:
     assert refusal(edited + POOLING.replace("MaxPooling1D(2)", "Conv1D(2, 2)")) == (
         f"the file defines MaskedConv1D (line {line}) unlike the keras-mask-codemod helper of"
         " that name (edited by hand, written by another version, or the file's own), and the"
-        " pasted mask-aware helpers need it; remove or rename it"
+        " pasted helpers need it; remove or rename it"
     )
 
 
@@ -503,10 +502,24 @@ def test_helper_blocks_recognise_every_golden_output() -> None:
         if HELPER_HEADER not in text and KERAS_2_HELPER_HEADER not in text:
             continue
         blocks = names.helper_blocks(parse(text), source_lines(text))
-        pasted = [block for block in blocks if block.node.name in _template_names(block)]
+        own = _defined_names(path.parent / "input.py")  # the user's, right after our block (p51)
+        pasted = [
+            block
+            for block in blocks
+            if block.node.name in _template_names(block) and block.node.name not in own
+        ]
         assert pasted and all(block.ours for block in pasted), path
         checked += 1
     assert checked >= 50
+
+
+def _defined_names(path) -> set[str]:
+    text = decode_source(path.read_bytes(), str(path)).text
+    return {
+        node.name
+        for node in ast.parse(text).body
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef))
+    }
 
 
 def _template_names(block: names.BlockDefinition) -> set[str]:

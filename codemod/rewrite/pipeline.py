@@ -272,7 +272,7 @@ def _insert_helpers(
 class _Adding:
     """What binds the names the rewrite adds at module level, and what already holds them."""
 
-    what: str  # "the pasted mask-aware helpers": what needs the names
+    what: str  # "the pasted helpers": what needs the names
     need: str = "need"  # the verb, agreeing with `what`
     pastes: bool = False  # the definitions are pasted into the file
     template: str = ""  # a definition of ours cut from this template holds the name
@@ -322,7 +322,7 @@ class _Adding:
 
 
 _PASTED = _Adding(
-    "the pasted mask-aware helpers",
+    "the pasted helpers",
     pastes=True,
     template=keras_names.KERAS_3_TEMPLATE,
     helpers_module_advice=True,
@@ -442,7 +442,7 @@ class _FileNames:
             keras_module = path in keras_names.KERAS_ROOTS and not keras_names.is_keras_2_path(path)
             if not keras_module:
                 raise FixError(
-                    f"{self._binds(binding)}, which the pasted mask-aware helpers need as the"
+                    f"{self._binds(binding)}, which the pasted helpers need as the"
                     " Keras module; rename it or use --helpers-module"
                 )
 
