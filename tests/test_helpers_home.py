@@ -192,6 +192,26 @@ def test_one_file_keeps_its_helpers(here: Path) -> None:
     assert HELPER_HEADER in single.stdout and not list(here.rglob(HELPERS))
 
 
+def test_one_file_imports_from_a_module_of_ours_already_at_its_home(here: Path) -> None:
+    """pre-commit and editors fix one file at a time: the repository keeps its one home."""
+    write(here, {"a.py": LSTM_MODEL, HELPERS: helpers_module_text()})
+    result = invoke("fix", "a.py")
+    assert result.exit_code == 0, result.output
+    fixed = (here / "a.py").read_text()
+    assert "from keras_mask_helpers import MaskedConv1D" in fixed and HELPER_HEADER not in fixed
+    assert (here / HELPERS).read_text() == helpers_module_text()
+
+
+def test_one_file_pastes_when_the_module_at_its_home_cannot_be_imported_as_named(
+    here: Path,
+) -> None:
+    """From another folder `import keras_mask_helpers` would not find scripts/'s module."""
+    write(here, {"scripts/a.py": LSTM_MODEL, f"scripts/{HELPERS}": helpers_module_text()})
+    result = invoke("fix", "scripts/a.py")
+    assert result.exit_code == 0, result.output
+    assert HELPER_HEADER in (here / "scripts" / "a.py").read_text()
+
+
 def test_keras_2_helpers_stay_in_each_file(here: Path) -> None:
     write(here, {"a.py": KERAS_2_MODEL, "b.py": KERAS_2_MODEL})
     result = invoke("fix", ".")

@@ -40,6 +40,7 @@ from codemod.engine.helpers_module import (
     Home,
     HomeFinder,
     ModuleFile,
+    existing_home,
     helpers_module_path,
     read_helpers_module,
     shadowing,
@@ -275,6 +276,10 @@ def fix_paths(
     docstring); the helpers module, if any, is written first. `show` sees each report, in path
     order, while it still holds the file's bytes."""
     files, errors = find_files(paths, options)
+    if options.helpers_module is None and len(files) == 1:
+        home = existing_home(files[0])
+        if home is not None:
+            options = dataclasses.replace(options, helpers_module=home.module)
     run = FixRun(errors=errors)
     places = Places.of(paths)
     refused = outside(files, places) if write and not follow_symlinks else {}

@@ -192,6 +192,26 @@ def _upgrades_to(old: bytes, new: bytes) -> bool:
         return False
 
 
+def existing_home(path: str) -> Home | None:
+    """The home of one file when our helpers module, as this version writes it, is already there,
+    and the module's name finds it from the current folder: a run over that one file (pre-commit,
+    an editor) imports from it instead of pasting, so a repository keeps one home."""
+    finder = HomeFinder()
+    finder.add(path)
+    home = finder.home(alone=True)
+    if home is None or not os.path.isfile(home.path):
+        return None
+    if os.path.abspath(helpers_module_path(home.module)) != os.path.abspath(home.path):
+        return None
+    try:
+        module = read_helpers_module(home.path)
+    except HelpersModuleError:
+        return None
+    if module.needed or shadowing(home.module, Path(home.root)) is not None:
+        return None
+    return home
+
+
 def write_helpers_module(
     module: ModuleFile, refuse: Callable[[str], str | None] | None = None
 ) -> None:
@@ -263,9 +283,10 @@ class HomeFinder:
             self.paths.append(path)
         return self.possible
 
-    def home(self) -> Home | None:
-        """The home of two files or more, None for fewer or when they have none."""
-        if not self.possible or len(self.paths) < 2:
+    def home(self, alone: bool = False) -> Home | None:
+        """The home of two files or more (with `alone`, of one too), None for fewer or when they
+        have none."""
+        if not self.possible or len(self.paths) < (1 if alone else 2):
             return None
         file = os.path.join(self._folder, DEFAULT_NAME + ".py")
         if not os.path.isabs(self.paths[0]):
