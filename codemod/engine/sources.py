@@ -20,9 +20,13 @@ import errno
 import io
 import os
 import re
+import signal
 import stat
 import tempfile
+import threading
 import tokenize
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 TEMP_PREFIX = ".keras-mask-codemod-"
@@ -168,6 +172,15 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, expected: bytes | No
         if not os.access(target, os.W_OK):
             raise SourceError("cannot write: permission denied (the file is read-only)", name)
 
+    with _signals_deferred():
+        _write_through_temporary(name, target, folder, data, old, expected)
+    _fsync_folder(folder)
+
+
+def _write_through_temporary(
+    name: str, target: str, folder: str, data: bytes, old: os.stat_result | None,
+    expected: bytes | None,
+) -> None:  # fmt: skip
     try:
         handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     except OSError as error:
@@ -191,7 +204,25 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, expected: bytes | No
         if isinstance(error, OSError):
             raise SourceError(f"cannot write: {_os_reason(error)}", name) from None
         raise
-    _fsync_folder(folder)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl-C (SIGINT) takes effect once the write is whole or undone: never between creating the
+    temporary file and renaming or removing it, which would leave it behind (mkstemp creates the
+    file before it returns its name). The signal is noted meanwhile and raised right after. Only
+    the main thread can handle signals; elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: noted.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if noted and callable(previous):
+            previous(signal.SIGINT, None)  # Python's own handler: KeyboardInterrupt, now
 
 
 def _current_bytes(path: str) -> bytes | None:
