@@ -24,6 +24,7 @@ from codemod.rewrite.strategies import (
     UPGRADE,
     Strategy,
     attempt,
+    get,
     not_applicable,
     registered,
 )
@@ -53,7 +54,7 @@ def choose(findings: Sequence[Finding], index: SourceIndex | None = None) -> dic
         needed = {
             producer(f)
             for f, choice in chosen.items()
-            if choice.strategy != MANUAL and _strategy(choice.strategy).restores_mask
+            if choice.strategy != MANUAL and get(choice.strategy).restores_mask
         }
         if needed <= keep:
             break
@@ -134,10 +135,6 @@ def _with_keras_2_note(finding: Finding, reason: str) -> str:
     if finding.keras_2 and down is not None:
         reason += f"; mask-aware, for the {down.name} at {down.where}, needs Keras 3"
     return reason
-
-
-def _strategy(name: str) -> Strategy:
-    return next(s for s in registered() if s.name == name)
 
 
 def producer(finding: Finding) -> Span:
