@@ -23,6 +23,7 @@ REWRITES = {
         """,
         """\
         from keras import Sequential, layers
+
         from h import apply_mask, apply_mask_output_shape
 
         model = Sequential(
@@ -51,6 +52,7 @@ REWRITES = {
         """\
         from keras import Sequential
         from keras.layers import Conv1D, Lambda
+
         from h import apply_mask, apply_mask_output_shape
 
         m = Sequential([
@@ -72,6 +74,7 @@ REWRITES = {
         """,
         """\
         from keras import Sequential, layers
+
         from h import apply_mask, apply_mask_output_shape
 
         PAD = -1.0
@@ -118,6 +121,7 @@ REWRITES = {
         """\
         import keras
         from keras import layers
+
         from h import ApplyMask
 
         inp = keras.Input((8, 2))
@@ -139,6 +143,7 @@ REWRITES = {
         """\
         import keras
         from keras import layers
+
         from h import EndMask
 
         inp = keras.Input((8,), dtype="int32")
@@ -159,6 +164,7 @@ REWRITES = {
         """,
         """\
         from keras import Sequential, layers
+
         from h import ApplyMask
 
         model = Sequential()

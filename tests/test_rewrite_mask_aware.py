@@ -20,6 +20,7 @@ REWRITES = {
         """,
         """\
         from keras import Sequential, layers
+
         from h import MaskedConv1D
 
         model = Sequential([
@@ -39,6 +40,7 @@ REWRITES = {
         """\
         from keras import Sequential
         from keras.layers import LSTM, Masking
+
         from h import MaskedConv1D, MaskedMaxPooling1D
 
         model = Sequential([Masking(), MaskedConv1D(8, 3), MaskedMaxPooling1D(2), LSTM(4)])
@@ -54,6 +56,7 @@ REWRITES = {
         """\
         import keras
         from keras.layers import Masking
+
         from h import MaskedConv1D
 
         model = keras.Sequential([Masking(), MaskedConv1D(4, 3), keras.layers.GRU(2)])
@@ -73,6 +76,7 @@ REWRITES = {
         """\
         import keras
         from keras import layers
+
         from h import MaskedTimeDistributed
 
         frames = keras.Input((4, 6, 6, 1))
@@ -95,6 +99,7 @@ REWRITES = {
         """,
         """\
         from keras import Sequential, layers
+
         from h import MaskedConv1D, MaskedGlobalMaxPooling1D
 
         model = Sequential([

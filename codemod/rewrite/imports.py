@@ -405,13 +405,9 @@ def _insert_import(module: cst.Module, statement: cst.SimpleStatementLine, root:
 _KERAS_ROOTS = frozenset({"keras", "tensorflow", "tf_keras"})
 
 
-def _sorted_position(
-    body: Sequence[cst.BaseStatement], statement: cst.SimpleStatementLine
-) -> tuple[int | None, bool]:
-    """Where isort's default order puts `statement` in the block of imports (a run of import
-    lines with no blank line between them) holding the file's Keras imports: straight imports
-    before `from` imports, each sorted by module name, ignoring case. (None, False) when no such
-    block exists. The bool says whether the place is the block's first."""
+def _import_blocks(body: Sequence[cst.BaseStatement]) -> list[list[int]]:
+    """The blocks of top-level import lines (runs with no blank line between them), as isort
+    separates its sections, up to the first def or class."""
     blocks: list[list[int]] = []
     for index in range(_header_end(body), _after_imports(body)):
         line = body[index]
@@ -420,18 +416,37 @@ def _sorted_position(
         if not blocks or index != blocks[-1][-1] + 1 or _blank_before(line):
             blocks.append([])
         blocks[-1].append(index)
-    keras_blocks = [
-        block for block in blocks if any(_sort_key(body[i])[1].split(".")[0] in _KERAS_ROOTS
-                                         for i in block)
-    ]  # fmt: skip
-    if not keras_blocks:
-        return None, False
-    block = keras_blocks[0]
+    return blocks
+
+
+def _roots(body: Sequence[cst.BaseStatement], block: list[int]) -> set[str]:
+    """The top-level packages a block imports from; relative imports as written (`.`, `..x`)."""
+    keys = (_sort_key(body[index])[1] for index in block)
+    return {key if key.startswith(".") else key.split(".")[0] for key in keys}
+
+
+def _in_block(
+    body: Sequence[cst.BaseStatement], block: list[int], statement: cst.SimpleStatementLine
+) -> tuple[int, bool]:
+    """The sorted place of `statement` in `block`, and whether it is the block's first."""
     key = _sort_key(statement)
     for index in block:
         if _sort_key(body[index]) > key:
             return index, index == block[0]
     return block[-1] + 1, False
+
+
+def _sorted_position(
+    body: Sequence[cst.BaseStatement], statement: cst.SimpleStatementLine
+) -> tuple[int | None, bool]:
+    """Where isort's default order puts `statement` in the block of imports holding the file's
+    Keras imports: straight imports before `from` imports, each sorted by module name, ignoring
+    case. (None, False) when no such block exists. The bool says whether the place is the
+    block's first."""
+    for block in _import_blocks(body):
+        if _roots(body, block) & _KERAS_ROOTS:
+            return _in_block(body, block, statement)
+    return None, False
 
 
 def _sort_key(statement: cst.CSTNode) -> tuple[bool, str]:
@@ -447,18 +462,87 @@ def _blank_before(statement: cst.SimpleStatementLine) -> bool:
     return any(line.comment is None for line in statement.leading_lines)
 
 
-def add_from_import(module: cst.Module, source: str, names: Iterable[str]) -> cst.Module:
-    """Add `from source import a, b` after the last top-level import (names already bound skipped)."""
-    wanted = sorted(name for name in set(names) if not binds(module, name))
+def add_from_import(
+    module: cst.Module, source: str, names: Iterable[str], line_length: int = 88
+) -> cst.Module:
+    """Import `names` (those not bound already) from the project's own module `source`, where
+    isort and ruff put a first-party import: into the file's `from source import ...` when it
+    has one, else sorted into the block of first-party imports after the third-party block
+    holding Keras, else as a block of its own there. Wrapped as black and ruff wrap it when it
+    is longer than `line_length`."""
+    wanted = {name for name in names if not binds(module, name)}
     if not wanted:
         return module
-    text = f"from {source} import {', '.join(wanted)}"
-    # Parsed on its own: it is one top-level line whose newline follows the module's when
-    # printed, and the module's own parser config can be invalid (a form feed in the indent).
-    statement = cst.parse_statement(text + "\n")
     body = list(module.body)
-    body.insert(_after_imports(body), statement)
+    existing = _from_import_of(body, source)
+    if existing is not None:
+        small = body[existing].body[0]  # type: ignore[attr-defined]
+        wanted |= {_dotted(alias.name) for alias in small.names}
+    statement = _from_import_line(source, sorted(wanted), module.default_indent, line_length)
+    if existing is not None:
+        body[existing] = statement.with_changes(leading_lines=body[existing].leading_lines)
+        return module.with_changes(body=body)
+    position, first_in_block, new_block = _first_party_position(body, statement, source)
+    if first_in_block and position < len(body):
+        statement = statement.with_changes(leading_lines=body[position].leading_lines)
+        body[position] = body[position].with_changes(leading_lines=[])
+    elif new_block:
+        statement = statement.with_changes(leading_lines=[cst.EmptyLine()])
+    body.insert(position, statement)
     return module.with_changes(body=body)
+
+
+def _from_import_of(body: Sequence[cst.BaseStatement], source: str) -> int | None:
+    """The index of a top-level `from source import a, b` (no alias, no star), if any."""
+    for index in range(_header_end(body), _after_imports(body)):
+        line = body[index]
+        if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+            continue
+        small = line.body[0]
+        if (
+            isinstance(small, cst.ImportFrom)
+            and not small.relative
+            and _module_name(small) == source
+            and not isinstance(small.names, cst.ImportStar)
+            and all(alias.asname is None for alias in small.names)
+        ):
+            return index
+    return None
+
+
+def _from_import_line(
+    source: str, names: list[str], indent: str, line_length: int
+) -> cst.SimpleStatementLine:
+    """`from source import a, b` on one line, or one name a line in brackets when too long."""
+    text = f"from {source} import {', '.join(names)}"
+    if len(text) > line_length:
+        inner = "".join(f"{indent}{name},\n" for name in names)
+        text = f"from {source} import (\n{inner})"
+    # Parsed on its own: it is one top-level statement whose newlines follow the module's when
+    # printed, and the module's own parser config can be invalid (a form feed in the indent).
+    return cst.parse_statement(text + "\n")  # type: ignore[return-value]
+
+
+def _first_party_position(
+    body: Sequence[cst.BaseStatement], statement: cst.SimpleStatementLine, source: str
+) -> tuple[int, bool, bool]:
+    """Where isort puts a first-party import: sorted into the first-party block, which follows
+    the third-party block holding Keras (a block of relative imports follows it in turn);
+    without one, a new block (the third bool) just after the Keras block, else after the
+    imports. The second bool says whether the place is an existing block's first."""
+    blocks = _import_blocks(body)
+    keras = [n for n, block in enumerate(blocks) if _roots(body, block) & _KERAS_ROOTS]
+    if not keras:
+        return _after_imports(body), False, True
+    root = source.split(".")[0]
+    for block in blocks[keras[-1] + 1 :]:
+        roots = _roots(body, block)
+        if all(name.startswith(".") for name in roots):  # relative imports: the local section
+            return block[0], False, True
+        if root in roots or not roots & _KERAS_ROOTS:
+            position, first = _in_block(body, block, statement)
+            return position, first, False
+    return blocks[keras[-1]][-1] + 1, False, True
 
 
 HELPERS_PLACEHOLDER = "pass  # keras-mask-codemod: helper definitions go here (7f3a)"

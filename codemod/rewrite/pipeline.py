@@ -161,7 +161,9 @@ def _rewrite(
     names = _FileNames(tree, text, helpers_module, cells)
     module = _bind_lambda(module, index, edits, names)
     anchor = cells.start_of_cell(_first_rewrite_cell(changes)) if cells else None
-    module, helper_text = _add_helpers(module, edits, helpers_module, names, anchor)
+    module, helper_text = _add_helpers(
+        module, edits, helpers_module, names, anchor, style.line_length
+    )
     helper_text = with_quotes(helper_text, style.quote)
     names.check_star_imports_come_first(module)
     new_text = module.code
@@ -203,6 +205,7 @@ def _add_helpers(
     helpers_module: str | None,
     names: _FileNames,
     anchor: str | None = None,
+    line_length: int = DEFAULT_STYLE.line_length,
 ) -> tuple[cst.Module, str]:
     """The module importing or marking the place of the helpers it now uses, and the text of the
     definitions to put in (empty when none are needed here). Helpers the file holds already
@@ -237,7 +240,7 @@ def _add_helpers(
         return _insert_helpers(module, missing, anchor, present, ours), helpers
     if helpers_module is not None:
         names.check(sorted(used), _Adding.from_module(helpers_module))
-        return imports.add_from_import(module, helpers_module, used), ""
+        return imports.add_from_import(module, helpers_module, used, line_length), ""
     closure = helper_closure(used)
     present = names.check(closure, _PASTED)
     names.check_builtins(builtins_used(closure), _PASTED)
