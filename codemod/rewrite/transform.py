@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 
 import libcst as cst
@@ -54,6 +55,7 @@ class _Transformer(cst.CSTTransformer):
         # Statements holding a class swap, with their line: split if the swap made it too long.
         self._swapped_in: dict[cst.SimpleStatementLine, int] = {}
         self._swap: dict[cst.Call, str] = {}
+        self._alone: dict[cst.Call, str] = {}  # swapped calls alone on their line: its indent
         self._to_lambda: set[cst.Call] = set()
         self._drop_mask_zero: set[cst.Call] = set()
         self._unwrap: set[cst.Call] = set()  # `f(x)` becomes `x`
@@ -91,6 +93,11 @@ class _Transformer(cst.CSTTransformer):
             statement = index.statement_of(call)
             if statement is not None:
                 self._swapped_in[statement] = edit.target.line
+            line = self._lines[edit.target.line - 1]
+            code = self._module.code_for_node(call)
+            fitted = len(line.rstrip("\r\n")) <= self._line_length
+            if fitted and line.strip() in (code, code + ","):
+                self._alone[call] = line[: len(line) - len(line.lstrip())]
         elif isinstance(edit, MaskingToApplyMaskValue):
             self._swap[_call(index, edit.target)] = "ApplyMaskValue"
         elif isinstance(edit, UnwrapTimeDistributed):
@@ -159,7 +166,13 @@ class _Transformer(cst.CSTTransformer):
                 )
             return inner
         if original in self._swap:
-            return updated.with_changes(func=cst.Name(self._swap[original]))
+            swapped = updated.with_changes(func=cst.Name(self._swap[original]))
+            if original not in self._alone:
+                return swapped
+            indent = self._alone[original]  # an item on its own line (`Sequential([...])`)
+            if len(indent) + len(self._module.code_for_node(swapped)) + 1 <= self._line_length:
+                return swapped
+            return self._right_hand_split(swapped, len(indent), indent) or swapped
         if original in self._to_lambda:
             return self._masking_to_lambda(original, updated)
         if original in self._drop_mask_zero:
@@ -298,34 +311,102 @@ class _Transformer(cst.CSTTransformer):
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> cst.SimpleStatementLine:
         """A one-line statement a swap made longer than the line length (`M()` ->
-        `MaskedConv1D()`) is split as black does first: the brackets of the call that ends it
-        open, its arguments on the next line, one step in. Left as it is when that does not fit."""
+        `MaskedConv1D()`) is split as black splits it (`_right_hand_split`). Left as it is when
+        black would do more than that."""
         if original not in self._swapped_in or len(updated.body) != 1:
             return updated
-        line = self._lines[self._swapped_in[original] - 1]
-        indent = line[: len(line) - len(line.lstrip())]
+        if updated.trailing_whitespace.comment is not None:
+            return updated
         small = updated.body[0]
         code = self._module.code_for_node(small)
-        too_long = len(indent) + len(code) > self._line_length
-        if not too_long or "\n" in code or updated.trailing_whitespace.comment is not None:
+        indent = self._laid_out_before(original)
+        if indent is None or ("\n" not in code and len(indent) + len(code) <= self._line_length):
             return updated
+        if "\n" in code:  # split before: black lays the statement out anew from one line
+            small = _joined(small)
+            if small is None:
+                return updated
+            code = self._module.code_for_node(small)
+            if len(indent) + len(code) <= self._line_length:
+                return updated.with_changes(body=[small])
         value = getattr(small, "value", None)
-        if not (isinstance(value, cst.Call) and value.args and not value.rpar):
+        if not (isinstance(value, cst.Call) and not value.lpar):
             return updated
-        if isinstance(value.func, cst.Call) or not code.endswith(")"):
+        value_code = self._module.code_for_node(value)
+        if not code.endswith(value_code):
             return updated
-        step = self._module.default_indent
-        inside = ", ".join(
-            self._module.code_for_node(arg.with_changes(comma=cst.MaybeSentinel.DEFAULT))
-            for arg in value.args
-        )
-        if len(indent) + len(step) + len(inside) > self._line_length:
+        split = self._right_hand_split(value, len(indent) + len(code) - len(value_code), indent)
+        if split is None:
             return updated
-        last = value.args[-1].with_changes(whitespace_after_arg=_newline(indent))
-        split = value.with_changes(
-            whitespace_before_args=_newline(indent + step), args=[*value.args[:-1], last]
-        )
         return updated.with_changes(body=[small.with_changes(value=split)])
+
+    def _laid_out_before(self, statement: cst.SimpleStatementLine) -> str | None:
+        """The indentation of the statement's first line (found from the line of its swap), when
+        every line of it fitted the line length before the swap: code formatted to that length.
+        None for longer lines: a file not formatted to the length keeps its layout."""
+        code = self._module.code_for_node(statement.body[0])
+        first = code.splitlines()[0]
+        number = self._swapped_in[statement] - 1
+        for start in range(number, max(-1, number - 200), -1):
+            line = self._lines[start]
+            stripped = line.lstrip(" \t")
+            if stripped.startswith(first):
+                lines = self._lines[start : start + code.count("\n") + 1]
+                if max(len(text.rstrip("\r\n")) for text in lines) > self._line_length:
+                    return None
+                return line[: len(line) - len(stripped)]
+        return None
+
+    def _right_hand_split(self, value: cst.Call, column: int, indent: str) -> cst.Call | None:
+        """`value`, a chain of calls (`M(a, b)(x)`) starting at `column` of a line at `indent`,
+        split as black does: at the last call whose opening line fits (`x = M(` before
+        `x = M(a, b)(`), its arguments on one line one step in, else one per line with a
+        trailing comma, or a lone call argument split the same way. None when black would do
+        something else (a star argument, an argument too long on its own line)."""
+        chain = [value]
+        while isinstance(chain[-1].func, cst.Call):
+            chain.append(chain[-1].func)
+        step = indent + self._module.default_indent
+        for call in chain:
+            if not call.args or call.lpar:
+                continue
+            head = column + len(self._module.code_for_node(call.func)) + 1
+            if head > self._line_length:
+                continue
+            split = self._split_arguments(call, indent, step)
+            if split is None:
+                return None
+            return _replace_in_chain(value, call, split)
+        return None
+
+    def _split_arguments(self, call: cst.Call, indent: str, step: str) -> cst.Call | None:
+        args = list(call.args)
+        if any(arg.star for arg in args) or args[-1].comma != cst.MaybeSentinel.DEFAULT:
+            return None  # black's trailing comma after *args depends on the target version
+        bare = [arg.with_changes(comma=cst.MaybeSentinel.DEFAULT) for arg in args]
+        inside = ", ".join(self._module.code_for_node(arg) for arg in bare)
+        if len(step) + len(inside) <= self._line_length:
+            last = args[-1].with_changes(whitespace_after_arg=_newline(indent))
+            return call.with_changes(whitespace_before_args=_newline(step), args=[*args[:-1], last])
+        if len(args) == 1:
+            inner = args[0].value
+            if args[0].keyword is not None or not isinstance(inner, cst.Call) or inner.lpar:
+                return None
+            split = self._right_hand_split(inner, len(step), step)
+            if split is None:
+                return None
+            only = args[0].with_changes(value=split, whitespace_after_arg=_newline(indent))
+            return call.with_changes(whitespace_before_args=_newline(step), args=[only])
+        if any(len(step) + len(self._module.code_for_node(arg)) + 1 > self._line_length
+               for arg in bare):  # fmt: skip
+            return None
+        spaced = [
+            arg.with_changes(
+                comma=cst.Comma(whitespace_after=_newline(step if n < len(args) - 1 else indent))
+            )
+            for n, arg in enumerate(bare)
+        ]
+        return call.with_changes(whitespace_before_args=_newline(step), args=spaced)
 
     # Sequential lists ----------------------------------------------------------------------------
 
@@ -440,6 +521,68 @@ _EQ = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
 )
 _NEWLINE = cst.TrailingWhitespace()
+
+
+# Where black joins a split statement, what each break becomes.
+_JOINED: dict[tuple[type, str], str] = {
+    (cst.Call, "whitespace_before_args"): "",
+    (cst.Call, "whitespace_after_func"): "",
+    (cst.Arg, "whitespace_after_arg"): "",
+    (cst.Arg, "whitespace_after_star"): "",
+    (cst.Comma, "whitespace_before"): "",
+    (cst.Comma, "whitespace_after"): " ",
+    (cst.LeftParen, "whitespace_after"): "",
+    (cst.RightParen, "whitespace_before"): "",
+    (cst.LeftSquareBracket, "whitespace_after"): "",
+    (cst.RightSquareBracket, "whitespace_before"): "",
+    (cst.LeftCurlyBrace, "whitespace_after"): "",
+    (cst.RightCurlyBrace, "whitespace_before"): "",
+}
+
+
+class _JoinLines(cst.CSTTransformer):
+    """A statement split over lines inside its brackets, back on one line as black would read
+    it; `failed` when something there would keep black from joining it (a comment, a magic
+    trailing comma) or is a break this does not know how to join (around an operator)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed = False
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
+        if isinstance(updated, (cst.Comment, cst.EmptyLine)):
+            self.failed = True
+        if isinstance(updated, (cst.Call, cst.List, cst.Tuple, cst.Dict, cst.Set)):
+            items = updated.args if isinstance(updated, cst.Call) else updated.elements
+            last = items[-1] if items else None
+            if last is not None and isinstance(getattr(last, "comma", None), cst.Comma):
+                self.failed = True  # a magic trailing comma: black keeps it exploded
+        changes = {}
+        for field in dataclasses.fields(updated):
+            value = getattr(updated, field.name)
+            if not isinstance(value, cst.ParenthesizedWhitespace):
+                continue
+            joined = _JOINED.get((type(updated), field.name))
+            if joined is None or value.first_line.comment is not None:
+                self.failed = True
+                return updated
+            changes[field.name] = cst.SimpleWhitespace(joined)
+        return updated.with_changes(**changes) if changes else updated
+
+
+def _joined(node: cst.BaseSmallStatement) -> cst.BaseSmallStatement | None:
+    joiner = _JoinLines()
+    joined = node.visit(joiner)
+    return None if joiner.failed else joined  # type: ignore[return-value]
+
+
+def _replace_in_chain(value: cst.Call, old: cst.Call, new: cst.Call) -> cst.Call:
+    """The call chain `value` (`M(a)(x)`) with its link `old` replaced by `new`."""
+    if value is old:
+        return new
+    func = value.func
+    assert isinstance(func, cst.Call)
+    return value.with_changes(func=_replace_in_chain(func, old, new))
 
 
 def _newline(depth: str) -> cst.ParenthesizedWhitespace:
