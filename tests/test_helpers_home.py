@@ -202,14 +202,28 @@ def test_one_file_imports_from_a_module_of_ours_already_at_its_home(here: Path) 
     assert (here / HELPERS).read_text() == helpers_module_text()
 
 
-def test_one_file_pastes_when_the_module_at_its_home_cannot_be_imported_as_named(
+def test_one_file_imports_from_the_module_a_run_over_its_folder_wrote(here: Path) -> None:
+    """Fixed alone from the repository's root, a script in scripts/ imports the module there, as
+    its neighbours did when the folder was fixed together (its folder is on its path when run)."""
+    write(here, {"scripts/a.py": LSTM_MODEL, "scripts/b.py": LSTM_MODEL})
+    assert invoke("fix", "scripts/a.py", "scripts/b.py").exit_code == 0
+    write(here, {"scripts/c.py": LSTM_MODEL})
+    result = invoke("fix", "scripts/c.py")
+    assert result.exit_code == 0, result.output
+    fixed = (here / "scripts" / "c.py").read_text()
+    assert fixed == (here / "scripts" / "a.py").read_text()
+    assert "from keras_mask_helpers import MaskedConv1D" in fixed
+
+
+def test_the_one_file_of_a_run_that_needs_helpers_imports_them_from_the_module_there(
     here: Path,
 ) -> None:
-    """From another folder `import keras_mask_helpers` would not find scripts/'s module."""
-    write(here, {"scripts/a.py": LSTM_MODEL, f"scripts/{HELPERS}": helpers_module_text()})
-    result = invoke("fix", "scripts/a.py")
+    write(here, {"a.py": LSTM_MODEL, "clean.py": CLEAN, HELPERS: helpers_module_text()})
+    result = invoke("fix", ".")
     assert result.exit_code == 0, result.output
-    assert HELPER_HEADER in (here / "scripts" / "a.py").read_text()
+    fixed = (here / "a.py").read_text()
+    assert "from keras_mask_helpers import MaskedConv1D" in fixed and HELPER_HEADER not in fixed
+    assert "created" not in result.output
 
 
 def test_keras_2_helpers_stay_in_each_file(here: Path) -> None:

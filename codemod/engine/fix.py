@@ -16,9 +16,11 @@ Both hold for the helpers module too. With --dry-run nothing is written, so noth
 Where the Keras 3 helpers go (`FixReport.wants_home`, `_Homes`): with a helpers module (the option
 or pyproject's) every file imports them from it. Without one, when two files or more of a run
 need them and have one home (helpers_module.HomeFinder), they import them from
-`keras_mask_helpers.py` there, written before any of them; else each file holds its own. The
-helpers module is reported as a file of the run (`FixReport.created` when new). A notebook keeps
-its helpers, in a code cell of their own just before the first cell that uses them.
+`keras_mask_helpers.py` there, written before any of them; so does a lone file whose home holds
+that module already, as this version writes it (pre-commit and editors fix one file at a time).
+Else each file holds its own. The helpers module is reported as a file of the run
+(`FixReport.created` when new). A notebook keeps its helpers, in a code cell of their own just
+before the first cell that uses them.
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ from codemod.engine.helpers_module import (
     Home,
     HomeFinder,
     ModuleFile,
-    existing_home,
     helpers_module_path,
     read_helpers_module,
     shadowing,
@@ -276,16 +277,12 @@ def fix_paths(
     docstring); the helpers module, if any, is written first. `show` sees each report, in path
     order, while it still holds the file's bytes."""
     files, errors = find_files(paths, options)
-    if options.helpers_module is None and len(files) == 1:
-        home = existing_home(files[0])
-        if home is not None:
-            options = dataclasses.replace(options, helpers_module=home.module)
     run = FixRun(errors=errors)
     places = Places.of(paths)
     refused = outside(files, places) if write and not follow_symlinks else {}
     kept = [path for path in files if path not in refused]
     dirty = frozenset() if options.allow_dirty or not write else dirty_files(kept)
-    share = options.helpers_module is None and len(files) > 1
+    share = options.helpers_module is None
     job = _Fix(options, write, dirty, refused, share)
     homes = _Homes(run, options, write, follow_symlinks, places)
     if options.helpers_module is None and accept is None:
@@ -301,7 +298,7 @@ def fix_paths(
         finder = HomeFinder()
         wanting = [report for report in run.files if report.wants_home]
         if all(finder.add(report.path) for report in wanting):
-            homes.move(finder.home(), wanting)
+            homes.move(finder.home(alone=True), wanting)
         else:
             homes.no_home(len(wanting))
     else:
@@ -352,9 +349,12 @@ class _Homes:
 
     def move(self, home: Home | None, reports: list[FixReport]) -> None:
         """Make `reports` (pasting the Keras 3 helpers, in path order) import them from `home`
-        instead, when it can hold them (see helpers_module.py); a line says why not."""
+        instead, when it can hold them (see helpers_module.py); a line says why not. One file
+        alone keeps its helpers, unless the module is at `home` already, as we write it."""
         if home is None:
             self.no_home(len(reports))
+            return
+        if len(reports) == 1 and not os.path.isfile(home.path):
             return
         try:
             module = read_helpers_module(home.path)
@@ -365,6 +365,7 @@ class _Homes:
             elif reason == OTHER_TEXT:
                 reason = "holds other helpers (edited, or not the whole set); left as it is"
             return self._note(home.path, reason)
+        self.places = self.places.with_home(os.path.dirname(home.path), [r.path for r in reports])
         reason = shadowing(home.module, Path(home.root))
         if reason is None and self.write_files and module.needed:
             reason = self._refuse(home.path)
@@ -380,7 +381,7 @@ class _Homes:
             and second.old == report.old
             and [c.summary for c in second.changes] == [c.summary for c in report.changes]
         ]
-        if len(moved) < 2:
+        if not moved or (len(moved) == 1 and module.needed):
             return  # one file alone keeps its helpers
         for report, second in moved:
             self.pasted[id(report)] = report.new
@@ -500,7 +501,7 @@ class _Stream:
 
     def finish(self) -> None:
         if self.finder is not None:
-            self.homes.move(self.finder.home(), self.held)
+            self.homes.move(self.finder.home(alone=True), self.held)
             users = [report for report in self.held if report.imports_module]
             if self.homes.write_files:
                 self.homes.write(users)

@@ -119,6 +119,17 @@ class Places:
             name = "the work tree"
         return cls(tuple(root for root, _ in places), name)
 
+    def with_home(self, folder: str, files: Iterable[str]) -> Places:
+        """These places and `folder`, the home of the helpers module the `files` (given, or in
+        the folders given) import, when every file really lies below it: files given one by one
+        outside a work tree share their folder or package, and a symlink on the way from that
+        folder to a file leaves it out."""
+        real = os.path.realpath(folder)
+        inside = os.path.join(real, "")
+        if all(os.path.realpath(path).startswith(inside) for path in files):
+            return Places((*self.roots, real), self.name)
+        return self
+
     def escaping(self, paths: Iterable[str]) -> Iterator[tuple[str, str]]:
         """(path, real path) for each of `paths` whose real path lies outside the places."""
         folders: dict[str, str] = {}  # each folder resolved once: a tree has few of them

@@ -192,26 +192,6 @@ def _upgrades_to(old: bytes, new: bytes) -> bool:
         return False
 
 
-def existing_home(path: str) -> Home | None:
-    """The home of one file when our helpers module, as this version writes it, is already there,
-    and the module's name finds it from the current folder: a run over that one file (pre-commit,
-    an editor) imports from it instead of pasting, so a repository keeps one home."""
-    finder = HomeFinder()
-    finder.add(path)
-    home = finder.home(alone=True)
-    if home is None or not os.path.isfile(home.path):
-        return None
-    if os.path.abspath(helpers_module_path(home.module)) != os.path.abspath(home.path):
-        return None
-    try:
-        module = read_helpers_module(home.path)
-    except HelpersModuleError:
-        return None
-    if module.needed or shadowing(home.module, Path(home.root)) is not None:
-        return None
-    return home
-
-
 def write_helpers_module(
     module: ModuleFile, refuse: Callable[[str], str | None] | None = None
 ) -> None:
