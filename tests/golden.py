@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from codemod.rewrite import strategies
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+
+
+HELPERS_MODULE = GOLDEN / "keras_mask_helpers.py"
+"""The helpers module as fix writes it. Golden cases run the way a file in a repository that has
+one runs: beside this module, so their outputs import the helpers from it. A case whose folder
+holds PASTES (a line saying why) runs alone and gets the helpers pasted in."""
+
+PASTES = "pastes-helpers.txt"
+
+
+def pastes_helpers(case: Path) -> bool:
+    return (case / PASTES).is_file()
+
+
+def helpers_module(case: Path) -> str | None:
+    """The helpers module fix finds beside the case's input (None when the case pastes them)."""
+    return None if pastes_helpers(case) else HELPERS_MODULE.stem
+
+
+def place_input(case: Path, folder: Path) -> Path:
+    """Copy the case's input into `folder`, with the helpers module beside it unless the case
+    pastes them; the copy's path."""
+    if not pastes_helpers(case):
+        shutil.copyfile(HELPERS_MODULE, folder / HELPERS_MODULE.name)
+    return Path(shutil.copy(case / "input.py", folder / "input.py"))
 
 
 def cases() -> list[Path]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -18,13 +19,31 @@ from types import ModuleType
 _module_numbers = itertools.count()
 
 
-def execute_file(path: Path) -> ModuleType:
-    """Execute `path` as a fresh module under a name of its own, exactly as written."""
+def execute_file(path: Path, search: Sequence[Path] = ()) -> ModuleType:
+    """Execute `path` as a fresh module under a name of its own, exactly as written. Its imports
+    also find the modules in the folders `search` (the user's helpers module, on their path),
+    each imported afresh for this file, as a new process would."""
     stem = re.sub(r"\W", "_", f"{path.parent.name}_{path.stem}")
     spec = importlib.util.spec_from_file_location(f"fixture_{stem}_{next(_module_numbers)}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    folders = [str(folder) for folder in search]
+    sys.path[:0] = folders
+    for name in _modules_in(folders):
+        del sys.modules[name]
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.path[: len(folders)]
     return module
+
+
+def _modules_in(folders: list[str]) -> list[str]:
+    """The names of the imported modules whose files lie in `folders`."""
+    return [
+        name
+        for name, module in list(sys.modules.items())
+        if str(Path(getattr(module, "__file__", None) or "/").parent) in folders
+    ]
 
 
 @contextmanager

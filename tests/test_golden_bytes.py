@@ -3,14 +3,14 @@
 golden/bytes/<case>/input.py holds the exact bytes of a file (latin-1 with a coding cookie, a
 UTF-8 BOM, CRLF, mixed newlines, no final newline, tabs, empty, non-ASCII names, form feeds);
 check.txt is what `check` prints, fix.<strategy>.txt what `fix` prints and fix.<strategy>.py the
-file it leaves. All are compared byte for byte through the real command (a subprocess, so no
-text layer re-encodes anything); `pytest --update-golden` rewrites them.
+file it leaves (beside the helpers module, or pasting the helpers, as tests/golden.py says).
+All are compared byte for byte through the real command (a subprocess, so no text layer
+re-encodes anything); `pytest --update-golden` rewrites them.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden import GOLDEN, STRATEGIES, compare, compare_absent, fix_outputs
+from tests.golden import GOLDEN, STRATEGIES, compare, compare_absent, fix_outputs, place_input
 
 CASES = sorted(p for p in (GOLDEN / "bytes").iterdir() if (p / "input.py").is_file())
 PAIRS = [(case, strategy) for case in CASES for strategy in STRATEGIES]
@@ -33,7 +33,7 @@ def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 
 def fixed_by(case: Path, strategy: str, folder: Path) -> tuple[subprocess.CompletedProcess, bytes]:
-    shutil.copy(case / "input.py", folder / "input.py")
+    place_input(case, folder)
     os.chmod(folder / "input.py", 0o640)
     result = run(folder, "fix", "--strategy", strategy, "-q", "input.py")
     assert stat.S_IMODE(os.stat(folder / "input.py").st_mode) == 0o640, "permissions changed"
@@ -98,7 +98,7 @@ def test_dry_run_diff_applies_and_a_second_fix_changes_nothing(
     case: Path, strategy: str, tmp_path: Path
 ) -> None:
     expected = fix_outputs(case, strategy)[1].read_bytes()
-    shutil.copy(case / "input.py", tmp_path / "input.py")
+    place_input(case, tmp_path)
     dry = run(tmp_path, "fix", "--dry-run", "--strategy", strategy, "input.py")
     assert dry.returncode == 1
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)

@@ -4,6 +4,10 @@ golden/<case>/fix.<strategy>.txt holds what `fix --strategy <strategy> input.py`
 fix.<strategy>.py the file it leaves, when it changes it. A strategy that does not apply prints
 "<strategy> not applicable: <reason>" and leaves the file alone, so it has no .py.
 
+Each case runs beside golden/keras_mask_helpers.py, the helpers module as fix writes it, so its
+outputs import the helpers from there; a case with pastes-helpers.txt runs alone and gets them
+pasted in (see tests/golden.py).
+
 golden/<case>/args.txt, when present, holds options given to both check and fix on that case
 (one line, e.g. `--target-keras 2.15`: a golden case has no pin files to infer a target from).
 """
@@ -13,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,9 +26,21 @@ from typer.testing import CliRunner
 
 from codemod.analysis import analyze
 from codemod.cli import app
+from codemod.engine.helpers_module import helpers_module_text
 from codemod.rewrite.pipeline import fix_text
 from codemod.target import OPTION, KerasTarget, parse_target
-from tests.golden import STRATEGIES, cases, compare, compare_absent, fix_outputs
+from tests.golden import (
+    HELPERS_MODULE,
+    PASTES,
+    STRATEGIES,
+    cases,
+    compare,
+    compare_absent,
+    fix_outputs,
+    helpers_module,
+    pastes_helpers,
+    place_input,
+)
 
 CASES = cases()
 POSITIVE = [c for c in CASES if c.name.startswith("p")]
@@ -58,7 +73,7 @@ def run_fix(folder: Path, strategy: str, *args: str):
 
 @pytest.mark.parametrize(("case", "strategy"), PAIRS, ids=[f"{c.name}-{s}" for c, s in PAIRS])
 def test_fix_output(case: Path, strategy: str, tmp_path: Path, update_golden: bool) -> None:
-    shutil.copy(case / "input.py", tmp_path / "input.py")
+    place_input(case, tmp_path)
     result = run_fix(tmp_path, strategy, *case_args(case))
     lines_path, fixed_path = fix_outputs(case, strategy)
     refusal_path = case / f"fix.{strategy}.err"  # a refused file: its one line, on stderr
@@ -76,6 +91,30 @@ def test_fix_output(case: Path, strategy: str, tmp_path: Path, update_golden: bo
         compare_absent(fixed_path, update_golden)
     else:
         compare(fixed_path, after, update_golden)
+    if not pastes_helpers(case):  # the module was there already: fix leaves it alone
+        assert (tmp_path / HELPERS_MODULE.name).read_bytes() == HELPERS_MODULE.read_bytes()
+
+
+def test_the_helpers_module_is_the_one_fix_writes(update_golden: bool) -> None:
+    compare(HELPERS_MODULE, helpers_module_text().encode("utf-8"), update_golden)
+
+
+def test_most_outputs_import_the_helpers_and_a_few_paste_them() -> None:
+    """The golden outputs show the common case, a repository with one helpers module; the cases
+    that paste say why."""
+    pasting = [case for case in POSITIVE if pastes_helpers(case)]
+    assert 0 < len(pasting) <= len(POSITIVE) // 5
+    for case in pasting:
+        assert (case / PASTES).read_text("utf-8").strip(), case.name
+    importing = [
+        fixed
+        for case in POSITIVE
+        if not pastes_helpers(case)
+        for strategy in STRATEGIES
+        if (fixed := fix_outputs(case, strategy)[1]).exists()
+        and "from keras_mask_helpers import " in fixed.read_text("utf-8")
+    ]
+    assert len(importing) >= 40
 
 
 def test_enough_cases_with_rewrites() -> None:
@@ -99,15 +138,16 @@ def test_expected_output_is_a_fixed_point(fixed: Path) -> None:
     the case's target)."""
     text = fixed.read_text("utf-8")
     target = case_target(fixed.parent)
+    module = helpers_module(fixed.parent)
     assert analyze(text, target) == []
     for strategy in STRATEGIES:
-        assert fix_text(text, strategy, target=target).text == text
+        assert fix_text(text, strategy, target=target, helpers_module=module).text == text
 
 
 @pytest.mark.parametrize("case", NEGATIVE, ids=[c.name for c in NEGATIVE])
 @pytest.mark.parametrize("strategy", STRATEGIES)
 def test_fix_leaves_negative_cases_alone(case: Path, strategy: str, tmp_path: Path) -> None:
-    shutil.copy(case / "input.py", tmp_path / "input.py")
+    place_input(case, tmp_path)
     result = run_fix(tmp_path, strategy, *case_args(case))
     assert result.exit_code == 0 and result.stdout == ""
     assert (tmp_path / "input.py").read_bytes() == (case / "input.py").read_bytes()
@@ -125,6 +165,7 @@ def ruff_codes(paths: list[Path]) -> dict[Path, list[str]]:
             "json",
             *map(str, paths),
         ],
+        cwd=HELPERS_MODULE.parent,  # the project root: ruff sees the helpers module first-party
         capture_output=True,
         text=True,
         check=False,
@@ -149,7 +190,7 @@ def test_rewrites_add_no_ruff_violations() -> None:
 def test_dry_run_diff_applies_to_give_the_fixed_file(fixed: Path, tmp_path: Path) -> None:
     """`fix --dry-run | git apply` leaves exactly what `fix` writes, on every golden rewrite."""
     strategy = fixed.name.removeprefix("fix.").removesuffix(".py")
-    shutil.copy(fixed.parent / "input.py", tmp_path / "input.py")
+    place_input(fixed.parent, tmp_path)
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:

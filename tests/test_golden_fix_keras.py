@@ -3,7 +3,8 @@
 For each runnable case (it defines `INPUT_SPEC`, and `build_model()` or a model at module level)
 and each strategy whose golden fix.<strategy>.py exists, the original and the migrated file are
 executed exactly as written, with their own imports (`from tensorflow import keras`, `tf.keras`,
-`keras.src`...), under whichever backend KERAS_BACKEND names (the README's test command runs
+`keras.src`...; the helpers module golden/keras_mask_helpers.py on the path, as it is in the
+user's project), under whichever backend KERAS_BACKEND names (the README's test command runs
 this module under TensorFlow and under jax), and their models built, run, compared, saved and
 loaded:
 
@@ -36,7 +37,13 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")  # as tests/conftest.py
 import numpy as np
 import pytest
 
-from tests.golden import STRATEGIES, builder_names, fix_outputs, runnable_cases
+from tests.golden import (
+    HELPERS_MODULE,
+    STRATEGIES,
+    builder_names,
+    fix_outputs,
+    runnable_cases,
+)
 
 keras = pytest.importorskip("keras")
 from tests.keras_compat import get_keras_mask
@@ -151,7 +158,7 @@ def build_and_predict(path: Path, builder: str, padding_value: float | None, cat
     error = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        module = execute_file(path)
+        module = execute_file(path, search=[HELPERS_MODULE.parent])  # the user's path
         spec = module.INPUT_SPEC
         try:
             model = getattr(module, builder)
@@ -510,7 +517,7 @@ def test_migrated_model_saves_and_loads(build: tuple[Path, str, str], tmp_path: 
     path = tmp_path / "migrated.keras"
     run.model.save(path)
     # Executing the file again points the registry at this file's own helpers.
-    fresh = execute_file(fix_outputs(case, strategy)[1])
+    fresh = execute_file(fix_outputs(case, strategy)[1], search=[HELPERS_MODULE.parent])
 
     loaded = keras.saving.load_model(path, custom_objects=user_classes(fresh) or None)
 

@@ -3,7 +3,8 @@
 For every golden case, each of black, `ruff format` and `ruff check --select I,E,F,W` (ruff's
 import sorting, pycodestyle and pyflakes) runs on the input and on every fixed output, at
 black's default line length. A fixed output must pass every check its input passed: a project
-that runs black or ruff in CI stays green after the migration.
+that runs black or ruff in CI stays green after the migration. The helpers module lies beside
+them, as in the user's project (ruff sorts its import as first-party), and passes every check.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden import cases
+from tests.golden import HELPERS_MODULE, cases
 
 LINE_LENGTH = "88"
 RUFF = [sys.executable, "-m", "ruff"]
@@ -55,7 +56,7 @@ def _run(command: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
 def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
     """For each check, the golden files it rejects, named `<case>__<file>`."""
     folder = tmp_path_factory.mktemp("golden_formatting")
-    copies = []
+    copies = [Path(shutil.copy(HELPERS_MODULE, folder))]
     for case in cases():
         for path in [case / "input.py", *_outputs(case)]:
             copy = folder / f"{case.name}__{path.name}"
@@ -63,6 +64,11 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
             copies.append(copy)
     assert copies
     return {check: _failing(check, folder) for check in CHECKS}
+
+
+@pytest.mark.parametrize("check", sorted(CHECKS))
+def test_the_helpers_module_passes(check: str, results) -> None:
+    assert HELPERS_MODULE.name not in results[check]
 
 
 @pytest.mark.parametrize("check", sorted(CHECKS))

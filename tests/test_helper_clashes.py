@@ -510,7 +510,7 @@ def test_helper_blocks_recognise_every_golden_output() -> None:
         ]
         assert pasted and all(block.ours for block in pasted), path
         checked += 1
-    assert checked >= 50
+    assert checked >= 20  # most golden outputs import the helpers instead (tests/golden.py)
 
 
 def _defined_names(path) -> set[str]:

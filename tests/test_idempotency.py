@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from codemod.rewrite.pipeline import FixError, fix_text
-from tests.golden import STRATEGIES, cases
+from tests.golden import STRATEGIES, cases, helpers_module
 
 SOURCES = sorted(
     path for case in cases() for path in case.glob("*.py") if path.name != "input.py"
@@ -20,14 +20,16 @@ SOURCES = sorted(
 
 @pytest.mark.parametrize("path", SOURCES, ids=[f"{p.parent.name}/{p.name}" for p in SOURCES])
 def test_fixing_twice_changes_nothing_the_second_time(path: Path) -> None:
+    """As the case runs: beside the golden helpers module unless it pastes the helpers."""
     text = path.read_text("utf-8")
+    module = helpers_module(path.parent)
     for strategy in STRATEGIES:
         if (path.parent / f"fix.{strategy}.err").exists() and path.name == "input.py":
             with pytest.raises(FixError):  # refused by design (a clash: golden p51)
-                fix_text(text, strategy)
+                fix_text(text, strategy, helpers_module=module)
             continue
-        once = fix_text(text, strategy).text
-        assert fix_text(once, strategy).text == once, strategy
+        once = fix_text(text, strategy, helpers_module=module).text
+        assert fix_text(once, strategy, helpers_module=module).text == once, strategy
 
 
 def generated_tree(folder: Path, count: int) -> None:

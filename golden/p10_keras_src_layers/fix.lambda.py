@@ -1,22 +1,7 @@
-import keras
 from keras.src.layers import Conv1D, Lambda
 from keras.src.models import Sequential
 
-
-# Mask-aware helpers by keras-mask-codemod, v2: keep them with this model code.
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-def apply_mask(x, mask_value=0.0):
-    """What `keras.layers.Masking(mask_value)` outputs for `x`, with no mask:
-    a step whose features ALL equal `mask_value` becomes 0, others stay."""
-    keep = keras.ops.any(keras.ops.not_equal(x, mask_value), -1, keepdims=True)
-    return keras.ops.where(keep, x, keras.ops.zeros_like(x))
-
-
-@keras.utils.register_keras_serializable(package="keras_mask_codemod")
-def apply_mask_output_shape(input_shape):
-    """Output shape of `apply_mask` (a named function, so `.keras` reloads)."""
-    return tuple(input_shape)
-
+from keras_mask_helpers import apply_mask, apply_mask_output_shape
 
 INPUT_SPEC = {"shape": (9, 2), "mask_value": 0.0}
 
