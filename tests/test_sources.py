@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from codemod.analysis import split_lines
 from codemod.engine import sources
 from codemod.engine.sources import (
     Source,
@@ -18,7 +19,6 @@ from codemod.engine.sources import (
     encode_like,
     newline_style,
     read_source,
-    split_lines,
     write_atomic,
 )
 

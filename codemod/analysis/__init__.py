@@ -222,6 +222,15 @@ def source_lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text) if "\r" in text else text.split("\n")
 
 
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines as `source_lines` counts them, each keeping its ending ("\n", "\r\n", a lone
+    "\r"); unlike `str.splitlines`, form feeds, U+2028 and friends do not end a line."""
+    return _PHYSICAL_LINE.findall(text)
+
+
 def span_of(node: ast.AST, lines: list[str]) -> Span:
     """The node's span as libcst counts it: 1-based lines, 0-based character columns."""
     line, column, end_line, end_column = _place(node, lines)

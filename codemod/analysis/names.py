@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from importlib import resources
@@ -246,24 +246,37 @@ def header_of(file: str) -> str:
     return next(header for header, template in _TEMPLATES.items() if template.file == file)
 
 
+def template_closure(file: str, names: Iterable[str]) -> list[str]:
+    """The named definitions of the template `file` and every definition they use, directly or
+    not, in template order: what a block pasted for `names` defines. KeyError for a name the
+    template does not define."""
+    definitions = _template_definitions(file)
+    chosen: set[str] = set()
+    pending = list(names)
+    while pending:
+        name = pending.pop()
+        if name in chosen:
+            continue
+        if name not in definitions:
+            raise KeyError(f"keras-mask-codemod has no helper named {name!r}")
+        chosen.add(name)
+        node = definitions[name]
+        pending.extend(
+            {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} & definitions.keys()
+        )
+    return [name for name in definitions if name in chosen]
+
+
 def template_block(file: str, wanted: Sequence[str]) -> str:
     """A block as `fix` pastes it from the template `file`: the header, then the named
     definitions and every definition they use, in template order (for examples and tests)."""
-    text = template_text(file)
-    nodes = [n for n in ast.parse(text).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
-    uses = {n.name: {x.id for x in ast.walk(n) if isinstance(x, ast.Name)} for n in nodes}
-    chosen, pending = set(), list(wanted)
-    while pending:
-        name = pending.pop()
-        if name not in chosen:
-            chosen.add(name)
-            pending.extend(uses[name] & uses.keys())
-    lines = text.splitlines()
-    sources = [
-        "\n".join(lines[min([n.lineno, *(d.lineno for d in n.decorator_list)]) - 1 : n.end_lineno])
-        for n in nodes
-        if n.name in chosen
-    ]
+    lines = template_text(file).splitlines()
+    definitions = _template_definitions(file)
+    sources = []
+    for name in template_closure(file, wanted):
+        node = definitions[name]
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        sources.append("\n".join(lines[first - 1 : node.end_lineno]))
     return header_of(file) + "\n" + "\n\n\n".join(sources) + "\n"
 
 

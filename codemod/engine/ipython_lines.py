@@ -26,7 +26,8 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from codemod.engine.sources import SourceError, indent_of, split_lines
+from codemod.analysis import split_lines
+from codemod.engine.sources import SourceError, indent_of
 
 # Cell magics whose body IPython runs as ordinary (transformed) Python in the kernel's namespace.
 PYTHON_BODY_CELL_MAGICS = frozenset({"time", "timeit", "capture"})

@@ -41,6 +41,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from codemod.analysis import split_lines
 from codemod.engine.ipython_lines import (
     Placeholder,
     placeholder_pattern,
@@ -48,7 +49,7 @@ from codemod.engine.ipython_lines import (
     virtualise_cell,
 )
 from codemod.engine.notebook_json import Notebook
-from codemod.engine.sources import SourceError, split_lines
+from codemod.engine.sources import SourceError
 
 MARKER_WORD = "keras-mask-codemod"
 

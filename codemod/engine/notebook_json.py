@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from codemod.analysis import split_lines
 from codemod.engine.sources import (
     Source,
     SourceError,
@@ -28,7 +29,6 @@ from codemod.engine.sources import (
     dominant_newline,
     encode_like,
     indent_of,
-    split_lines,
 )
 
 _JSON_WHITESPACE = " \t\n\r"

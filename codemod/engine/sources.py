@@ -40,7 +40,6 @@ _FOREIGN_BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16"),
     (codecs.BOM_UTF16_BE, "UTF-16"),
 )
-_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 _INDENT_RE = re.compile(r"[ \t\f]*")
 
@@ -231,14 +230,6 @@ def _current_bytes(path: str) -> bytes | None:
             return handle.read()
     except OSError:
         return None
-
-
-def split_lines(text: str) -> list[str]:
-    """Split on "\\n", "\\r\\n" and lone "\\r" only, keeping the endings.
-
-    Unlike `str.splitlines`, form feeds, U+2028 and friends do not end a line (Python agrees).
-    """
-    return _LINE_RE.findall(text)
 
 
 def indent_of(line: str) -> str:

@@ -20,6 +20,7 @@ from codemod.analysis.names import (
     KERAS_2_HELPER_HEADER,
     KERAS_2_TEMPLATE,
     KERAS_3_TEMPLATE,
+    template_closure,
     template_text,
 )
 
@@ -109,28 +110,10 @@ KERAS_2_HELPER_NAMES: frozenset[str] = frozenset(
 """Every top-level definition of the Keras 2 template."""
 
 
-def _with_dependencies(names: Iterable[str], file: str = _TEMPLATE_FILE) -> set[str]:
-    """The requested names plus every template definition they use, directly or not."""
-    definitions = {definition.name: definition for definition in _template(file)}
-    wanted: set[str] = set()
-    pending = list(names)
-    while pending:
-        name = pending.pop()
-        if name in wanted:
-            continue
-        if name not in definitions:
-            raise KeyError(f"keras-mask-codemod has no helper named {name!r}")
-        wanted.add(name)
-        pending.extend(definitions[name].uses & definitions.keys())
-    return wanted
-
-
 def helper_closure(names: Iterable[str], keras_2: bool = False) -> list[str]:
     """The named helpers and every helper they use, directly or not, in template order: the
     names a pasted block defines (from the Keras 2 template with `keras_2`)."""
-    file = _KERAS_2_TEMPLATE_FILE if keras_2 else _TEMPLATE_FILE
-    wanted = _with_dependencies(names, file)
-    return [d.name for d in _template(file) if d.name in wanted]
+    return template_closure(_KERAS_2_TEMPLATE_FILE if keras_2 else _TEMPLATE_FILE, names)
 
 
 def builtins_used(names: Iterable[str], keras_2: bool = False) -> list[str]:
@@ -151,7 +134,7 @@ def helper_source(names: Iterable[str], present: Iterable[str] = ()) -> str:
     `import keras` is not included: see HELPER_IMPORTS. Helpers in `present` (the file holds
     them already) are left out; no names left give an empty string.
     """
-    wanted = _with_dependencies(names) - set(present)
+    wanted = set(template_closure(_TEMPLATE_FILE, names)) - set(present)
     if not wanted:
         return ""
     chosen = [d.source for d in _template() if d.name in wanted]
@@ -165,7 +148,7 @@ def keras_2_helper_source(names: Iterable[str], keras: str, present: Iterable[st
     replaces every `keras` name the definitions read, so the helpers use the very Keras the
     model's layers come from. The file must bind it (see `imports.module_reference`).
     """
-    wanted = _with_dependencies(names, _KERAS_2_TEMPLATE_FILE) - set(present)
+    wanted = set(template_closure(_KERAS_2_TEMPLATE_FILE, names)) - set(present)
     if not wanted:
         return ""
     chosen = [_with_keras(d, keras) for d in _template(_KERAS_2_TEMPLATE_FILE) if d.name in wanted]

@@ -9,14 +9,12 @@ header to last definition, in the file's newline style and indentation; every ot
 from __future__ import annotations
 
 import ast
-import re
 
+from codemod.analysis import split_lines
 from codemod.analysis.names import HELPERS_VERSION, BlockDefinition, helper_blocks
 from codemod.rewrite.helper_source import helper_source, keras_2_helper_source
 from codemod.rewrite.imports import in_style
 from codemod.rewrite.style import with_quotes
-
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 def upgrade_helpers(text: str, tree: ast.Module, lines: list[str], quote: str = '"') -> str:
@@ -26,7 +24,7 @@ def upgrade_helpers(text: str, tree: ast.Module, lines: list[str], quote: str = 
     for definition in helper_blocks(tree, lines):
         if definition.template.version < HELPERS_VERSION:
             blocks.setdefault(definition.header, []).append(definition)
-    physical = _LINE.findall(text)
+    physical = split_lines(text)
     for header in sorted(blocks, reverse=True):  # the last first: earlier line numbers hold
         definitions = blocks[header]
         if not all(d.ours for d in definitions):
