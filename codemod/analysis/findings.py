@@ -76,6 +76,7 @@ class Producer(Place):
     mask_value: float | None = None  # Masking's mask_value when it is a literal
     mask_value_literal: bool = True  # False when mask_value is an expression we could not read
     certain: bool = True  # False when e.g. mask_zero is an expression
+    assumes: str = ""  # a function's default the mask depends on: "with build()'s default ..."
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,16 @@ class Finding:
     destroyer_uses_mask: bool = False
     detail: str = ""  # extra words for manual-review and outdated-helpers findings
     edited: tuple[str, ...] = ()  # KMC401: the old helpers edited by hand (fix leaves them)
+    # Where a list holding the producer (the destroyer) as an item is indexed or sliced, "line
+    # 11": deleting or inserting an item there would shift what the index picks.
+    producer_indexed_at: str = ""
+    destroyer_indexed_at: str = ""
 
     @property
     def message(self) -> str:
         producer = self.producer
-        source = f"{_producer_label(producer)} ({producer.where})"
+        assumes = f", {producer.assumes}" if producer.assumes else ""
+        source = f"{_producer_label(producer)} ({producer.where}{assumes})"
         if self.code is Code.MANUAL_REVIEW:
             return f"the mask from {source} {self.detail}; review by hand"
         if self.code is Code.OUTDATED_HELPERS:

@@ -48,6 +48,7 @@ class Graph:
         self._successors: dict[int, list[Node]] = {}
         self._pending: dict[tuple[object, ...], _Pending] = {}
         self._used_by: dict[ast.AST, list[str]] = {}
+        self._indexed: dict[ast.AST, ast.AST] = {}  # a list item's site -> where it is indexed
 
     # Building the graph -------------------------------------------------------------------------
 
@@ -71,6 +72,12 @@ class Graph:
         for trace in tensor.traces:
             if trace.certain and not trace.stale_reported:
                 self._report(Code.MANUAL_REVIEW, trace, None, site, label, None, f"{why}")
+
+    def indexed(self, items: Iterable[tuple[object, ast.AST]], where: ast.AST) -> None:
+        """A list of layers is indexed or sliced at `where`: its items' places in it matter, so
+        deleting one of them would change what the index picks."""
+        for _, site in items:
+            self._indexed.setdefault(site, where)
 
     def reaches_output(self, tensor: Tensor) -> None:
         """A model returns `tensor`: its mask is used by the loss, so removing it changes training."""
@@ -241,7 +248,18 @@ class Graph:
             destroyer_uses_mask=pending.destroyer is not None
             and uses_but_drops_mask(pending.destroyer),
             detail=detail,
+            producer_indexed_at=self._indexed_at(
+                [node for node in self._nodes if node.layer is trace.producer]
+            ),
+            destroyer_indexed_at=self._indexed_at(pending.nodes),
         )
+
+    def _indexed_at(self, nodes: Iterable[Node]) -> str:
+        """Where a list holding one of these applications as an item is indexed or sliced."""
+        for node in nodes:
+            if node.site in self._indexed:
+                return self._where(self._line(self._indexed[node.site]))
+        return ""
 
     def _targets(self, producer: Layer, pending: _Pending, converts: list[Layer]) -> Targets:
         destroyer = pending.destroyer
@@ -327,6 +345,7 @@ class Graph:
             mask_value=spec.mask_value,
             mask_value_literal=spec.mask_value_literal,
             certain=not spec.doubt,
+            assumes=spec.assumes,
         )
 
     def _place(self, layer: Layer) -> Place:

@@ -46,6 +46,8 @@ from codemod.catalogue import (
 MAX_CALL_DEPTH = 8
 MAX_UNROLL = 32
 _LIST_METHODS = frozenset({"append", "extend", "insert", "add"})
+# Builtins the interpreter follows over known lists, unless the file rebinds their names.
+_SEQUENCE_BUILTINS = frozenset({"enumerate", "zip", "reversed", "list", "tuple", "range"})
 
 
 class Scope:
@@ -236,18 +238,25 @@ class Interpreter:
 
     def exec_branches(self, bodies: list[list[ast.stmt]], scope: Scope) -> None:
         """Run each branch from the same state, then join what each one assigned."""
+        runs = [lambda body=body: self.exec_block(body, scope) for body in bodies]  # type: ignore[misc]
+        self.exec_alternatives(runs, scope)
+
+    def exec_alternatives(self, runs: list[Callable[[], None]], scope: Scope) -> None:
+        """Run each alternative from the same state (branches, or a loop over each of the lists
+        a variable may hold), then join what each one assigned. With one alternative, not running
+        it is the other (an `if` without `else`)."""
         before = dict(scope.vars)
         results: list[dict[str, Value]] = []
         returned_all = True
-        for body in bodies:
+        for run in runs:
             scope.vars = dict(before)
             try:
-                self.exec_block(body, scope)
+                run()
                 returned_all = False
             except _Return:
                 continue
             results.append(scope.vars)
-        if not bodies or len(bodies) == 1:
+        if len(runs) <= 1:
             results.append(before)
             returned_all = False
         merged: dict[str, Value] = {}
@@ -255,26 +264,40 @@ class Interpreter:
             for name, value in result.items():
                 merged[name] = join(merged[name], value) if name in merged else value
         scope.vars = merged or before
-        if returned_all and bodies:
+        if returned_all and runs:
             raise _Return
 
     def exec_for(self, stmt: ast.For | ast.AsyncFor, scope: Scope) -> None:
         iterable = self.eval(stmt.iter, scope)
+        if isinstance(iterable, Alt):  # a list chosen on a branch: the loop over each, joined
+            options = [self.literal_elements(option) for option in iterable.options]
+            if all(o is not None and len(o) <= MAX_UNROLL for o in options) and len(options) > 1:
+                runs = [lambda o=o: self.unroll(stmt, o, scope) for o in options]  # type: ignore[misc]
+                self.exec_alternatives(runs, scope)
+                self.exec_block(stmt.orelse, scope)
+                return
         elements = self.literal_elements(iterable)
-        if elements is not None and len(elements) <= MAX_UNROLL:
-            for element in elements:
-                self.assign(stmt.target, element, scope)
-                self.exec_block(stmt.body, scope)
-        else:
-            self.assign(stmt.target, UNKNOWN, scope)
-            self.exec_block(stmt.body, scope)
+        if elements is None or len(elements) > MAX_UNROLL:
+            elements = [UNKNOWN]  # run once, on an element the analysis does not know
+        self.unroll(stmt, elements, scope)
         self.exec_block(stmt.orelse, scope)
 
+    def unroll(self, stmt: ast.For | ast.AsyncFor, elements: list[Value], scope: Scope) -> None:
+        for element in elements:
+            self.assign(stmt.target, element, scope)
+            self.exec_block(stmt.body, scope)
+
     def literal_elements(self, value: Value) -> list[Value] | None:
+        """The elements of a list or tuple the analysis knows; for one of several lists (a list
+        chosen on a branch), the elements of every one of them, as a loop over it may see any."""
         if isinstance(value, LayerList):
             return [item for item, _ in value.items]
         if isinstance(value, Const) and isinstance(value.value, (tuple, list)):
             return [Const(v) for v in value.value]
+        if isinstance(value, Alt):
+            options = [self.literal_elements(option) for option in value.options]
+            if all(option is not None for option in options):
+                return [element for option in options for element in option]  # type: ignore[union-attr]
         return None
 
     def assign(self, target: ast.expr, value: Value, scope: Scope) -> None:
@@ -299,8 +322,10 @@ class Interpreter:
     def aug_assign(self, stmt: ast.AugAssign, scope: Scope) -> None:
         current = self.eval(stmt.target, scope)
         value = self.eval(stmt.value, scope)
-        if isinstance(current, LayerList) and isinstance(stmt.op, ast.Add):
-            self.extend(current, value, stmt.value)
+        lists = current.options if isinstance(current, Alt) else (current,)
+        if isinstance(stmt.op, ast.Add) and all(isinstance(v, LayerList) for v in lists):
+            for items in lists:  # `+=` grows the list in place, whichever it is
+                self.extend(items, value, stmt.value)  # type: ignore[arg-type]
         else:
             self.assign(stmt.target, UNKNOWN, scope)
 
@@ -399,26 +424,43 @@ class Interpreter:
             combined = LayerList(list(left.items))
             self.extend(combined, right, expr.right)
             return combined
+        if isinstance(expr.op, ast.Mult):  # `[layer] * 3`: the same layer object three times
+            items, count = (left, right) if isinstance(left, LayerList) else (right, left)
+            if (
+                isinstance(items, LayerList)
+                and isinstance(count, Const)
+                and type(count.value) is int
+                and len(items.items) * max(count.value, 0) <= MAX_UNROLL
+            ):
+                return LayerList(items.items * max(count.value, 0))
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             return Tensor()  # raw arithmetic drops the mask silently: Keras does not warn
         return UNKNOWN
 
     def list_comprehension(self, expr: ast.ListComp, scope: Scope) -> Value:
+        """One item per element of a known list (`[conv(x) for conv in self.convs]`); over a list
+        the analysis does not know, one item made from an unknown element, as a loop runs once
+        (`[Conv1D(k, 3) for k in sizes]` holds a Conv1D)."""
         if len(expr.generators) == 1 and not expr.generators[0].ifs:
             generator = expr.generators[0]
             elements = self.literal_elements(self.eval(generator.iter, scope))
-            if elements is not None and len(elements) <= MAX_UNROLL:
-                inner = Scope(scope)
-                result = LayerList()
-                for element in elements:
-                    self.assign(generator.target, element, inner)
-                    result.items.append((self.eval(expr.elt, inner), expr.elt))
-                return result
+            if elements is None or len(elements) > MAX_UNROLL:
+                elements = [UNKNOWN]
+            inner = Scope(scope)
+            result = LayerList()
+            for element in elements:
+                self.assign(generator.target, element, inner)
+                result.items.append((self.eval(expr.elt, inner), expr.elt))
+            return result
         return LayerList([(Unknown(foreign="a list comprehension"), expr)])
 
     def subscript(self, expr: ast.Subscript, scope: Scope) -> Value:
         value = self.eval(expr.value, scope)
+        if isinstance(expr.slice, ast.Slice):
+            return self.slice(value, expr.slice, scope)
         index = self.eval(expr.slice, scope)
+        if isinstance(value, LayerList):
+            self.graph.indexed(value.items, expr)
         elements = self.literal_elements(value)
         if elements is not None and isinstance(index, Const) and isinstance(index.value, int):
             try:
@@ -427,6 +469,23 @@ class Interpreter:
                 return UNKNOWN
         if isinstance(value, Tensor):
             return Tensor()  # slicing is a raw op: no mask
+        return UNKNOWN
+
+    def slice(self, value: Value, part: ast.Slice, scope: Scope) -> Value:
+        """`layers[1:]`, `layers[::-1]`: a new list of the same layers, when the bounds are
+        literal; a tensor's slice is a raw op (no mask)."""
+        bounds = [self.eval(b, scope) if b is not None else Const(None) for b in
+                  (part.lower, part.upper, part.step)]  # fmt: skip
+        if isinstance(value, Tensor):
+            return Tensor()
+        literal = all(isinstance(b, Const) and (b.value is None or type(b.value) is int)
+                      for b in bounds)  # fmt: skip
+        if isinstance(value, LayerList):
+            self.graph.indexed(value.items, part)
+        if isinstance(value, LayerList) and literal:
+            start, stop, step = (b.value for b in bounds)  # type: ignore[attr-defined]
+            if step != 0:
+                return LayerList(value.items[slice(start, stop, step)])
         return UNKNOWN
 
     def extend(self, items: LayerList, value: Value, site: ast.AST) -> None:
@@ -447,7 +506,43 @@ class Interpreter:
             for arg in expr.args
         ]
         kwargs = {kw.arg: self.eval(kw.value, scope) for kw in expr.keywords if kw.arg is not None}
+        if (
+            func is UNKNOWN  # the name is not bound: the builtin
+            and isinstance(expr.func, ast.Name)
+            and expr.func.id in _SEQUENCE_BUILTINS
+            and not any(isinstance(arg, ast.Starred) for arg in expr.args)
+            and not kwargs
+        ):
+            return self.call_builtin(expr.func.id, args, expr)
         return self.call_value(func, args, kwargs, expr)
+
+    def call_builtin(self, name: str, args: list[Value], expr: ast.Call) -> Value:
+        """`enumerate`, `zip`, `reversed`, `list`, `tuple` and `range` over lists the analysis
+        knows, so loops over them see the layers (`for i, layer in enumerate(layers)`)."""
+        if name == "range":
+            bounds = [a.value for a in args if isinstance(a, Const) and type(a.value) is int]
+            if len(bounds) == len(args) and 1 <= len(args) <= 3 and (len(args) < 3 or bounds[2]):
+                numbers = range(*bounds)
+                return Const(tuple(numbers)) if len(numbers) <= MAX_UNROLL else UNKNOWN
+            return UNKNOWN
+        if len(args) == 1 and isinstance(args[0], Alt):  # over one of several lists: each
+            results = [self.call_builtin(name, [option], expr) for option in args[0].options]
+            return UNKNOWN if UNKNOWN in results else Alt(tuple(results))
+        lists = [self.literal_elements(arg) for arg in args]
+        if not lists or any(elements is None for elements in lists):
+            return UNKNOWN
+        known: list[list[Value]] = lists  # type: ignore[assignment]
+        if name in ("list", "tuple") and len(args) == 1:
+            return LayerList([(element, expr) for element in known[0]])
+        if name == "reversed" and len(args) == 1:
+            return LayerList([(element, expr) for element in reversed(known[0])])
+        if name == "enumerate" and len(args) == 1:
+            pairs = [[Const(i), element] for i, element in enumerate(known[0])]
+        elif name == "zip":
+            pairs = [list(elements) for elements in zip(*known)]
+        else:
+            return UNKNOWN
+        return LayerList([(LayerList([(v, expr) for v in pair]), expr) for pair in pairs])
 
     def call_value(
         self, func: Value, args: list[Value], kwargs: dict[str, Value], expr: ast.Call
@@ -486,6 +581,11 @@ class Interpreter:
             return self.construct_helper(resolved.name, args, kwargs, expr)
         if resolved.kind is Kind.SEQUENTIAL:
             layers = args[0] if args else kwargs.get("layers", LayerList())
+            if isinstance(layers, Alt) and all(isinstance(o, LayerList) for o in layers.options):
+                # A list built differently on two branches, then extended: one model for each.
+                models = [SequentialModel(expr, option) for option in layers.options]  # type: ignore[arg-type]
+                self.sequentials.extend(models)
+                return Alt(tuple(models))
             if not isinstance(layers, LayerList):
                 layers = (
                     LayerList([(Unknown(foreign="a dynamic list"), expr.args[0])])
@@ -591,8 +691,10 @@ class Interpreter:
         defaults = node.args.defaults
         first_default = len(params) - len(defaults)
         for i, param in enumerate(params):
-            if standalone:
-                value = UNKNOWN  # callers may pass anything: a default is not a fact
+            if standalone and i >= first_default:  # what the function does when called plainly
+                value = self.default(function, param.arg, defaults[i - first_default])
+            elif standalone:
+                value = UNKNOWN  # callers may pass anything
             elif i < len(args):
                 value = args[i]
             elif param.arg in kwargs:
@@ -604,7 +706,9 @@ class Interpreter:
             scope.vars[param.arg] = value
         for param, default in zip(node.args.kwonlyargs, node.args.kw_defaults):
             if standalone:
-                scope.vars[param.arg] = UNKNOWN
+                scope.vars[param.arg] = (
+                    self.default(function, param.arg, default) if default else UNKNOWN
+                )
             elif param.arg in kwargs:
                 scope.vars[param.arg] = kwargs[param.arg]
             else:
@@ -623,6 +727,14 @@ class Interpreter:
             self.frames.pop()
             self.call_stack.pop()
         return frame.returned if frame.returned is not None else Const(None)
+
+    def default(self, function: Function, param: str, default: ast.expr) -> Value:
+        """A parameter's literal default, marked as one (a finding that depends on it says so);
+        anything else is unknown: callers may pass anything."""
+        value = self.eval(default, function.scope)  # type: ignore[arg-type]
+        if isinstance(value, Const) and isinstance(value.value, (bool, int, float, str)):
+            return Const(value.value, default_of=f"{function.node.name}()'s default {param}=")
+        return UNKNOWN
 
     # Layers -------------------------------------------------------------------------------------
 
@@ -669,11 +781,15 @@ class Interpreter:
         return layer
 
     def embedding_producer(self, kwargs: dict[str, Value], kind: str) -> ProducerSpec | None:
-        mask_zero = self.literal_bool(kwargs.get("mask_zero", Const(False)))
+        value = kwargs.get("mask_zero", Const(False))
+        mask_zero = self.literal_bool(value)
         if mask_zero is False:
             return None
         doubt = "" if mask_zero else "mask_zero is not a literal"
-        return ProducerSpec(kind, doubt=doubt)
+        assumes = ""
+        if isinstance(value, Const) and value.default_of:
+            assumes = f"with {value.default_of}{value.value!r}"
+        return ProducerSpec(kind, doubt=doubt, assumes=assumes)
 
     @staticmethod
     def literal_bool(value: Value) -> bool | None:

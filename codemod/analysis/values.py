@@ -25,6 +25,8 @@ UNKNOWN = Unknown()
 @dataclass(frozen=True)
 class Const(Value):
     value: object
+    # When a function runs on its own, the parameter whose default this is: "build's mask_zero".
+    default_of: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class ProducerSpec:
     doubt: str = ""  # why the mask may not exist, e.g. "mask_zero is not a literal"
     mask_value: float | None = None
     mask_value_literal: bool = True
+    assumes: str = ""  # what the mask depends on: "mask_zero=True is build's default"
 
 
 @dataclass(eq=False)

@@ -56,6 +56,11 @@ class Lambda(Strategy):
         producer = finding.producer
         if producer.kind not in ("masking", "embedding"):
             return f"lambda rewrites Masking and Embedding producers only, not {producer.name}"
+        if producer.assumes:
+            return (
+                f"mask_zero comes from a parameter ({producer.assumes.removeprefix('with ')}):"
+                " mask-aware layers work whatever the callers pass"
+            )
         if finding.keras_2 and (producer.kind == "masking" or finding.mask_used_elsewhere):
             return _keras_2_helpers_problem(finding)  # Keras 2 helpers, written for its module
         return None  # a non-literal mask_value is passed through unchanged as a Lambda argument
@@ -68,6 +73,11 @@ class Lambda(Strategy):
         keras_2 = finding.keras_module if finding.keras_2 else ""
         if keep_producer:
             layer = "ApplyMask" if producer.kind == "masking" else "EndMask"
+            if finding.destroyer_indexed_at:
+                return NotApplicable(
+                    f"the list holding {finding.destroyer.name} is indexed or sliced"
+                    f" ({finding.destroyer_indexed_at}): inserting {layer}() would shift it"
+                )
             edits = []
             for site in finding.targets.destroyer_sites:
                 problem = _insertion_problem(index, site)

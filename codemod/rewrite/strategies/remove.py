@@ -50,6 +50,11 @@ class Remove(Strategy):
             return finding.mask_used_elsewhere[0]
         if keep_producer:
             return "a mask-aware rewrite of another layer needs this Masking's mask"
+        if finding.producer_indexed_at:
+            return (
+                f"the list holding Masking is indexed or sliced ({finding.producer_indexed_at}):"
+                " removing it would shift the other layers"
+            )
         return None
 
     def rewrite(
