@@ -122,7 +122,7 @@ def rule_examples() -> list[Example]:
             text,
             outcome(text).text,  # what `explain` shows fix writing
             stale_mask=rule.code is Code.TIME_DISTRIBUTED,
-            lambda_mask=rule.code is Code.OTHER_PRODUCER_TO_CONV,  # a Lambda(mask=...) stays
+            lambda_mask=".Lambda(" in text and ", mask=" in text,  # a Lambda(mask=...) stays
             upgrade=rule.code is Code.OUTDATED_HELPERS,
         )
         for rule in RULES

@@ -130,10 +130,13 @@ def masked_batch(spec: dict, padding_value: float, seed: int) -> np.ndarray:
 
 def padding_value_of(model: keras.Model, spec: dict) -> float:
     """The value that marks padding for this model: the Masking layer's own mask_value (p37 has a
-    second model with another value than INPUT_SPEC), or token 0 for Embedding(mask_zero=True)."""
+    second model with another value than INPUT_SPEC), token 0 for Embedding(mask_zero=True), or
+    INPUT_SPEC's mask_value for a model with no Masking (a producer the user wrote, p56)."""
     if is_tokens(spec):
         return 0
     values = {layer.mask_value for layer in model.layers if isinstance(layer, keras.layers.Masking)}
+    if not values and "mask_value" in spec:  # a producer the user wrote (p56): as the case says
+        return float(spec["mask_value"])
     assert len(values) == 1, f"expected one Masking mask_value, found {values}"
     return float(values.pop())
 

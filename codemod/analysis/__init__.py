@@ -21,7 +21,14 @@ if TYPE_CHECKING:
 # so it is never parsed: most files of a repository stop here. (The last word finds our own
 # helpers' header, for KMC401, in a module holding nothing else.) Three substring searches are about
 # three times faster than one regular expression with the same alternatives.
-_PRODUCER_WORDS = ("Masking", "mask_zero", "Lambda", "keras-mask-codemod")
+_PRODUCER_WORDS = (
+    "Masking",
+    "mask_zero",
+    "Lambda",
+    "compute_mask",
+    "_keras_mask",
+    "keras-mask-codemod",
+)
 _PRODUCER_BYTES = tuple(word.encode() for word in _PRODUCER_WORDS)
 _TEXT_TEST_OFF = os.environ.get("KERAS_MASK_CODEMOD_NO_TEXT_TEST") == "1"
 

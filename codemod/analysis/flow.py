@@ -98,6 +98,8 @@ class Graph:
             self._destroy(layer, traces, node)
             return set()
         fact = layer.fact
+        if layer.origin == "user" and layer.user_ends_mask:
+            return set()
         if layer.origin == "user" and layer.user_compute_mask:
             return {t.through(layer, doubt=f"{layer.name} computes its own mask") for t in traces}
         if fact is None or (layer.origin == "user" and layer.user_supports_masking):

@@ -829,6 +829,13 @@ class Interpreter:
             layer = Layer(name, None, expr, origin="user")
         layer.user_supports_masking = self.class_flag(cls, self.sets_supports_masking)
         layer.user_compute_mask = self.class_flag(cls, self.defines_compute_mask)
+        layer.user_ends_mask = self.class_flag(cls, self.ends_mask)
+        if (
+            layer.producer is None
+            and kind in (Kind.LAYER, Kind.BASE_LAYER)
+            and self.class_flag(cls, self.makes_own_mask)
+        ):
+            layer.producer = ProducerSpec("user-layer")
         return layer
 
     def is_our_helper(self, node: ast.ClassDef) -> bool:
@@ -881,6 +888,54 @@ class Interpreter:
                     )
                     if name == "supports_masking":
                         return isinstance(sub.value, ast.Constant) and sub.value.value is True
+        return False
+
+    @staticmethod
+    def ends_mask(node: ast.ClassDef) -> bool:
+        """Its compute_mask returns None whatever it is given: the mask ends here, no warning."""
+        for method in node.body:
+            if isinstance(method, ast.FunctionDef) and method.name == "compute_mask":
+                return all(
+                    sub.value is None
+                    or (isinstance(sub.value, ast.Constant) and sub.value.value is None)
+                    for sub in ast.walk(method)
+                    if isinstance(sub, ast.Return)
+                )
+        return False
+
+    @staticmethod
+    def makes_own_mask(node: ast.ClassDef) -> bool:
+        """A mask producer the user wrote: its compute_mask returns a mask of its own (not None,
+        not the mask it is given), or its call attaches one (`set_keras_mask`, `_keras_mask`)."""
+        for method in node.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if method.name == "compute_mask":
+                params = [arg.arg for arg in method.args.args]
+                given = params[2] if len(params) > 2 else "mask"
+                for sub in ast.walk(method):
+                    if not isinstance(sub, ast.Return) or sub.value is None:
+                        continue
+                    value = sub.value
+                    if isinstance(value, ast.Constant) and value.value is None:
+                        continue
+                    if isinstance(value, ast.Name) and value.id == given:
+                        continue
+                    return True
+            elif method.name == "call":
+                for sub in ast.walk(method):
+                    function = sub.func if isinstance(sub, ast.Call) else None
+                    if (
+                        isinstance(function, (ast.Name, ast.Attribute))
+                        and (function.id if isinstance(function, ast.Name) else function.attr)
+                        == "set_keras_mask"
+                    ):
+                        return True
+                    targets = sub.targets if isinstance(sub, ast.Assign) else []
+                    if any(
+                        isinstance(t, ast.Attribute) and t.attr == "_keras_mask" for t in targets
+                    ):
+                        return True
         return False
 
     @staticmethod

@@ -61,6 +61,7 @@ class Layer(Value):
     helper_mask: HelperMask | None = None  # for our own helpers: what they do with the mask
     user_supports_masking: bool = False
     user_compute_mask: bool = False
+    user_ends_mask: bool = False  # its compute_mask only ever returns None
     keras_2: bool = False  # imported from a Keras 2 only path (tf_keras...): no Keras 3 helpers
     keras_module: str = ""  # the Keras module it came from: "tf_keras", "tensorflow.keras"...
 
