@@ -29,6 +29,7 @@ from codemod.analysis.values import (
     ModuleRef,
     ProducerSpec,
     SequentialModel,
+    Super,
     Tensor,
     Unknown,
     UserClass,
@@ -104,6 +105,7 @@ class Interpreter:
         self.classes: list[UserClass] = []
         self.frames: list[_Frame] = []
         self.call_stack: list[ast.AST] = []
+        self.running: list[Function] = []  # the functions being run, innermost last (super())
         # Statements interpreted before inlining stops: generous, and proportional to the file.
         last_line = tree.body[-1].end_lineno or 0 if tree.body else 0
         self.budget = 20_000 + 40 * last_line
@@ -146,18 +148,24 @@ class Interpreter:
             self.run_sequential(model, Tensor(), model_output=True)
 
     def run_class(self, cls: UserClass) -> None:
-        """Run a class's methods once with one shared `self`: __init__, build, the others, call."""
+        """Run a class's methods once with one shared `self`: __init__, build, the others, call.
+        __init__, build and call may come from a base class (the layers a base makes in its
+        __init__ are the subclass's too)."""
         instance = Instance(cls)
-        methods = {
-            stmt.name: stmt
+        own = [
+            stmt.name
             for stmt in cls.node.body
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
-        }
-        order = [n for n in ("__init__", "build") if n in methods]
-        order += [n for n in methods if n not in ("__init__", "build", "call")]
-        order += ["call"] if "call" in methods else []
+        ]
+        order = ["__init__", "build"]
+        order += [n for n in own if n not in ("__init__", "build", "call")]
+        order += ["call"]
         for name in order:
-            function = Function(methods[name], cls.scope, bound_self=instance)
+            found = self.find_method(cls, name)
+            if found is None:
+                continue
+            method, owner = found
+            function = Function(method, owner.scope, bound_self=instance, owner=owner)
             result = self.call_function(function, [], {}, standalone=True)
             if name == "call" and self.class_kind(cls) == Kind.MODEL and isinstance(result, Tensor):
                 self.graph.reaches_output(result)
@@ -396,25 +404,38 @@ class Interpreter:
         if isinstance(owner, Instance):
             if attr in owner.attrs:
                 return owner.attrs[attr]
-            method = self.find_method(owner.cls, attr)
-            if method is not None:
-                return Function(method, owner.cls.scope, bound_self=owner)
+            found = self.find_method(owner.cls, attr)
+            if found is not None:
+                method, defining = found
+                return Function(method, defining.scope, bound_self=owner, owner=defining)
             return UNKNOWN
+        if isinstance(owner, Super):
+            for base in owner.owner.bases:
+                found = self.find_method(base, attr) if isinstance(base, UserClass) else None
+                if found is not None:
+                    method, defining = found
+                    return Function(
+                        method, defining.scope, bound_self=owner.instance, owner=defining
+                    )
+            return UNKNOWN  # a Keras base's method: super().__init__(**kwargs) and the like
         if isinstance(owner, (SequentialModel, LayerList)) and attr in _LIST_METHODS:
             return BoundMethod(owner, attr)
         if isinstance(owner, Alt):
             return Alt(tuple(self.attribute(option, attr) for option in owner.options))
         return UNKNOWN
 
-    def find_method(self, cls: UserClass, name: str) -> ast.FunctionDef | None:
+    def find_method(
+        self, cls: UserClass, name: str, depth: int = 0
+    ) -> tuple[ast.FunctionDef, UserClass] | None:
+        """The method `name` of `cls` or of its nearest user base class, with the class defining it."""
         for stmt in cls.node.body:
             if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
-                return stmt
+                return stmt, cls
         for base in cls.bases:
-            if isinstance(base, UserClass):
-                method = self.find_method(base, name)
-                if method is not None:
-                    return method
+            if isinstance(base, UserClass) and depth < 16:
+                found = self.find_method(base, name, depth + 1)
+                if found is not None:
+                    return found
         return None
 
     def binop(self, expr: ast.BinOp, scope: Scope) -> Value:
@@ -506,6 +527,15 @@ class Interpreter:
             for arg in expr.args
         ]
         kwargs = {kw.arg: self.eval(kw.value, scope) for kw in expr.keywords if kw.arg is not None}
+        if (
+            func is UNKNOWN
+            and isinstance(expr.func, ast.Name)
+            and expr.func.id == "super"
+            and self.running
+            and self.running[-1].owner is not None
+        ):
+            method = self.running[-1]
+            return Super(method.owner, method.bound_self or UNKNOWN)  # type: ignore[arg-type]
         if (
             func is UNKNOWN  # the name is not bound: the builtin
             and isinstance(expr.func, ast.Name)
@@ -719,6 +749,7 @@ class Interpreter:
         frame = _Frame()
         self.frames.append(frame)
         self.call_stack.append(node)
+        self.running.append(function)
         try:
             self.exec_block(node.body, scope)
         except _Return:
@@ -726,6 +757,7 @@ class Interpreter:
         finally:
             self.frames.pop()
             self.call_stack.pop()
+            self.running.pop()
         return frame.returned if frame.returned is not None else Const(None)
 
     def default(self, function: Function, param: str, default: ast.expr) -> Value:

@@ -156,6 +156,15 @@ class Function(Value):
     node: ast.FunctionDef | ast.AsyncFunctionDef
     scope: object  # the defining Scope
     bound_self: Value | None = None
+    owner: UserClass | None = None  # for a method: the class defining it (where super() looks)
+
+
+@dataclass(eq=False)
+class Super(Value):
+    """`super()` in a method of `owner`, called on `instance`."""
+
+    owner: UserClass
+    instance: Value
 
 
 @dataclass(eq=False)
