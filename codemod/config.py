@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from codemod.analysis.findings import Code
 from codemod.rewrite.style import DEFAULT_STYLE, CodeStyle
 from codemod.target import DEFAULT_TARGET, KerasTarget
+
+if TYPE_CHECKING:
+    from codemod.analysis.project import ProjectImports
 
 OUTPUT_FORMATS = ("text", "json", "github", "sarif")
 
@@ -24,6 +28,15 @@ class Options:
     allow_dirty: bool = False  # fix files git reports as changed or untracked
     target: KerasTarget = DEFAULT_TARGET  # the Keras the code runs on (codemod/target.py)
     style: CodeStyle = DEFAULT_STYLE  # the project's line length and quotes (codemod/settings.py)
+    # The folders bounding the project (the work trees of the paths given, else the paths'
+    # folders): where the analysis looks for the modules a file imports (analysis/project.py).
+    project_roots: tuple[str, ...] = ()
+
+    def imports_of(self, path: str) -> ProjectImports | None:
+        """How the file at `path` reaches the project's modules (None for unnamed stdin)."""
+        from codemod.analysis.project import ProjectImports
+
+        return None if path == "-" else ProjectImports(path, self.project_roots)
 
     def wants(self, code: Code) -> bool:
         return code in self.select

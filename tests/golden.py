@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+from codemod.analysis.project import ProjectImports
 from codemod.rewrite import strategies
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -28,11 +29,28 @@ def helpers_module(case: Path) -> str | None:
     return None if pastes_helpers(case) else HELPERS_MODULE.stem
 
 
+def project_modules(case: Path) -> list[Path]:
+    """The case's other modules (a multi-module case: base.py, masks.py...), which input.py
+    imports: every .py file but the input and the expected outputs."""
+    return sorted(
+        path
+        for path in case.glob("*.py")
+        if path.name != "input.py" and not path.name.startswith("fix.")
+    )
+
+
+def case_imports(case: Path) -> ProjectImports:
+    """How the case's input reaches its project's modules, as check and fix resolve them."""
+    return ProjectImports(str(case / "input.py"), (str(case),))
+
+
 def place_input(case: Path, folder: Path) -> Path:
-    """Copy the case's input into `folder`, with the helpers module beside it unless the case
-    pastes them; the copy's path."""
+    """Copy the case's input into `folder`, with its other modules, and the helpers module
+    beside it unless the case pastes them; the copy's path."""
     if not pastes_helpers(case):
         shutil.copyfile(HELPERS_MODULE, folder / HELPERS_MODULE.name)
+    for module in project_modules(case):
+        shutil.copyfile(module, folder / module.name)
     return Path(shutil.copy(case / "input.py", folder / "input.py"))
 
 

@@ -21,12 +21,12 @@ _module_numbers = itertools.count()
 
 def execute_file(path: Path, search: Sequence[Path] = ()) -> ModuleType:
     """Execute `path` as a fresh module under a name of its own, exactly as written. Its imports
-    also find the modules in the folders `search` (the user's helpers module, on their path),
-    each imported afresh for this file, as a new process would."""
+    find the modules beside it (as `python path` does) and in the folders `search` (the user's
+    helpers module, on their path), each imported afresh for this file, as a new process would."""
     stem = re.sub(r"\W", "_", f"{path.parent.name}_{path.stem}")
     spec = importlib.util.spec_from_file_location(f"fixture_{stem}_{next(_module_numbers)}", path)
     module = importlib.util.module_from_spec(spec)
-    folders = [str(folder) for folder in search]
+    folders = [str(path.parent), *(str(folder) for folder in search)]  # as `python path`
     sys.path[:0] = folders
     for name in _modules_in(folders):
         del sys.modules[name]

@@ -33,6 +33,7 @@ from tests.golden import (
     HELPERS_MODULE,
     PASTES,
     STRATEGIES,
+    case_imports,
     cases,
     compare,
     compare_absent,
@@ -139,9 +140,11 @@ def test_expected_output_is_a_fixed_point(fixed: Path) -> None:
     text = fixed.read_text("utf-8")
     target = case_target(fixed.parent)
     module = helpers_module(fixed.parent)
-    assert analyze(text, target) == []
+    imports = case_imports(fixed.parent)
+    assert analyze(text, target, imports=imports) == []
     for strategy in STRATEGIES:
-        assert fix_text(text, strategy, target=target, helpers_module=module).text == text
+        again = fix_text(text, strategy, target=target, helpers_module=module, imports=imports)
+        assert again.text == text
 
 
 @pytest.mark.parametrize("case", NEGATIVE, ids=[c.name for c in NEGATIVE])

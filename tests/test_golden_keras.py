@@ -17,7 +17,7 @@ import pytest
 from codemod.analysis import analyze
 from codemod.analysis.findings import Code
 from codemod.target import parse_target
-from tests.golden import builder_names, runnable_cases
+from tests.golden import builder_names, case_imports, runnable_cases
 from tests.run_files import execute_file, keras_registry_restored
 
 keras = pytest.importorskip("keras")
@@ -75,7 +75,7 @@ def test_there_are_runnable_cases() -> None:
 
 @pytest.mark.parametrize("case", RUNNABLE, ids=[c.name for c in RUNNABLE])
 def test_keras_warns_where_check_reports(case: Path) -> None:
-    findings = analyze((case / "input.py").read_text(), target=TARGET)
+    findings = analyze((case / "input.py").read_text(), target=TARGET, imports=case_imports(case))
     if any(f.code is Code.TIME_DISTRIBUTED for f in findings):
         with pytest.raises(ValueError, match=STALE_MASK_FAILURE):
             keras_warnings(case, "build_model")

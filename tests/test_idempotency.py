@@ -11,10 +11,13 @@ from pathlib import Path
 import pytest
 
 from codemod.rewrite.pipeline import FixError, fix_text
-from tests.golden import STRATEGIES, cases, helpers_module
+from tests.golden import STRATEGIES, case_imports, cases, helpers_module, project_modules
 
 SOURCES = sorted(
-    path for case in cases() for path in case.glob("*.py") if path.name != "input.py"
+    path
+    for case in cases()
+    for path in case.glob("*.py")
+    if path.name != "input.py" and path not in project_modules(case)
 ) + [case / "input.py" for case in cases()]
 
 
@@ -22,14 +25,14 @@ SOURCES = sorted(
 def test_fixing_twice_changes_nothing_the_second_time(path: Path) -> None:
     """As the case runs: beside the golden helpers module unless it pastes the helpers."""
     text = path.read_text("utf-8")
-    module = helpers_module(path.parent)
+    options = {"helpers_module": helpers_module(path.parent), "imports": case_imports(path.parent)}
     for strategy in STRATEGIES:
         if (path.parent / f"fix.{strategy}.err").exists() and path.name == "input.py":
             with pytest.raises(FixError):  # refused by design (a clash: golden p51)
-                fix_text(text, strategy, helpers_module=module)
+                fix_text(text, strategy, **options)
             continue
-        once = fix_text(text, strategy, helpers_module=module).text
-        assert fix_text(once, strategy, helpers_module=module).text == once, strategy
+        once = fix_text(text, strategy, **options).text
+        assert fix_text(once, strategy, **options).text == once, strategy
 
 
 def generated_tree(folder: Path, count: int) -> None:

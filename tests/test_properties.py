@@ -63,7 +63,7 @@ from codemod.cli import app
 from codemod.rewrite.pipeline import FixError, FixResult, fix_text
 from codemod.rewrite.plan import plan
 from codemod.rewrite.syntax import SourceIndex
-from tests.golden import GOLDEN, STRATEGIES, helpers_module
+from tests.golden import GOLDEN, STRATEGIES, case_imports, helpers_module
 from tests.test_golden_fix import case_target
 
 EXAMPLES = int(os.environ.get("KMC_PROPERTY_EXAMPLES", "0"))
@@ -520,6 +520,7 @@ def test_lone_carriage_return_files_are_fixed_like_any_other(fixed: Path) -> Non
         strategy,
         target=case_target(fixed.parent),
         helpers_module=helpers_module(fixed.parent),
+        imports=case_imports(fixed.parent),
     )
     assert result.text == fixed.read_text("utf-8").replace("\n", "\r")
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from codemod.analysis.findings import Finding, Span
 
 if TYPE_CHECKING:
+    from codemod.analysis.project import ProjectImports
     from codemod.target import KerasTarget
 
 # Every mask producer is spelled with one of these words (Masking, Embedding(mask_zero=...),
@@ -61,6 +62,7 @@ def analyze(
     target: KerasTarget | None = None,
     locate: Locate | None = None,
     tree: ast.Module | None = None,
+    imports: ProjectImports | None = None,
 ) -> list[Finding]:
     """Find every mask that reaches a layer which destroys it, in one Python source.
 
@@ -69,7 +71,8 @@ def analyze(
     For a notebook's virtual source, `locate` maps its lines to cells: messages then say
     "cell 2, line 3" and findings carry the cell and in-cell lines (their `targets` stay virtual).
     `tree` is `text` already parsed (fix parses once for the analysis and the rewrite); the
-    analysis only reads it.
+    analysis only reads it. With `imports` (the file's path and the project's roots) it follows
+    the project's own modules the file imports (project.py), reading them, never running them.
     """
     # Imported here: a run over files without a mask producer never needs the interpreter.
     from codemod.analysis.flow import Graph
@@ -79,9 +82,19 @@ def analyze(
     target = target or DEFAULT_TARGET
     tree = tree if tree is not None else parse(text, locate)
     lines = source_lines(text)
-    graph = Graph(lambda node: _place(node, lines), where=_where(locate))
+    foreign: dict[int, str] = {}
+
+    def place(node: ast.AST) -> tuple[int, int, int, int]:
+        if id(node) in foreign:  # another module's: its own line and (byte) column
+            line = getattr(node, "lineno", 1)
+            column = getattr(node, "col_offset", 0) + 1
+            end_line = getattr(node, "end_lineno", None) or line
+            return line, column, end_line, (getattr(node, "end_col_offset", None) or 0) + 1
+        return _place(node, lines)
+
+    graph = Graph(place, where=_where(locate), foreign=foreign)
     try:
-        Interpreter(tree, graph, target.catalogue, lines).run()
+        Interpreter(tree, graph, target.catalogue, lines, imports, foreign).run()
         findings = [_on_target(f, target) for f in graph.findings()]
         if "keras-mask-codemod" in text:  # the header of helpers we pasted
             findings += outdated_helpers(tree, lines)

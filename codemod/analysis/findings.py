@@ -28,10 +28,13 @@ class Place:
     line: int
     column: int
     cell: int | None = field(default=None, kw_only=True)
+    path: str | None = field(default=None, kw_only=True)  # another module of the project's
 
     @property
     def where(self) -> str:
-        """ "line 9", or "cell 2, line 3" in a notebook."""
+        """ "line 9", "cell 2, line 3" in a notebook, or "models/base.py, line 9" elsewhere."""
+        if self.path is not None:
+            return f"{self.path}, line {self.line}"
         return f"line {self.line}" if self.cell is None else f"cell {self.cell}, line {self.line}"
 
 

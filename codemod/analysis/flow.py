@@ -9,6 +9,7 @@ lost its mask and the layers in between that a mask-aware rewrite must convert a
 from __future__ import annotations
 
 import ast
+import os
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,8 +42,12 @@ class Graph:
         self,
         place_of: Callable[[ast.AST], tuple[int, int, int, int]],
         where: Callable[[int], str] = lambda line: f"line {line}",
+        foreign: dict[int, str] | None = None,
     ) -> None:
         self._place_of = place_of
+        # Nodes of the project's other modules (id -> file): what happens there is reported
+        # when that file is analysed; places there name their file.
+        self._foreign = foreign if foreign is not None else {}
         self._where = where  # how messages name a line: "line 9", or "cell 2, line 3"
         self._nodes: list[Node] = []
         self._successors: dict[int, list[Node]] = {}
@@ -200,7 +205,7 @@ class Graph:
     # Reading the findings -----------------------------------------------------------------------
 
     def findings(self) -> list[Finding]:
-        result = [self._finding(p) for p in self._pending.values()]
+        result = [self._finding(p) for p in self._pending.values() if not self._elsewhere(p.site)]
         result.sort(
             key=lambda f: (f.line, f.column, f.code.value, f.producer.line, f.producer.column)
         )
@@ -219,8 +224,13 @@ class Graph:
                 if not _ends_when_converted(pending.destroyer):
                     frames = _time_distributed_destroyer(pending.destroyer)
                     more, blocked = self._conversion_path(pending.nodes, frames)
-                    converts += more
+                    converts += [layer for layer in more if not self._elsewhere(layer.node)]
                     blockers += [layer.name for layer in blocked]
+                    blockers += [
+                        f"{layer.name} ({self._elsewhere(layer.node)})"
+                        for layer in more
+                        if self._elsewhere(layer.node)
+                    ]
             else:
                 blockers.insert(0, pending.destroyer.name)
         detail = pending.detail
@@ -335,6 +345,11 @@ class Graph:
                     queue.append((succ, frames))
         return converts, blockers
 
+    def _elsewhere(self, node: ast.AST) -> str | None:
+        """The file of a node in another module of the project, as the user would name it."""
+        file = self._foreign.get(id(node))
+        return os.path.relpath(file) if file is not None else None
+
     def _producer(self, layer: Layer) -> Producer:
         spec = layer.producer
         line, column, _, _ = self._place_of(layer.node)
@@ -343,6 +358,7 @@ class Graph:
             name=_wrapped_name(layer),
             line=line,
             column=column,
+            path=self._elsewhere(layer.node),
             kind=spec.kind,
             mask_value=spec.mask_value,
             mask_value_literal=spec.mask_value_literal,
@@ -352,7 +368,7 @@ class Graph:
 
     def _place(self, layer: Layer) -> Place:
         line, column, _, _ = self._place_of(layer.node)
-        return Place(_wrapped_name(layer), line, column)
+        return Place(_wrapped_name(layer), line, column, path=self._elsewhere(layer.node))
 
     def _line(self, node: ast.AST) -> int:
         return self._place_of(node)[0]

@@ -11,7 +11,9 @@ user functions (inlined at their call sites, and also run on their own), user cl
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from codemod.analysis import names
 from codemod.analysis.flow import Graph
@@ -28,6 +30,7 @@ from codemod.analysis.values import (
     LayerList,
     ModuleRef,
     ProducerSpec,
+    ProjectModuleRef,
     SequentialModel,
     Super,
     Tensor,
@@ -44,7 +47,11 @@ from codemod.catalogue import (
     Family,
 )
 
+if TYPE_CHECKING:
+    from codemod.analysis.project import ProjectImports
+
 MAX_CALL_DEPTH = 8
+MAX_MODULE_DEPTH = 6  # imports of imports followed, at most
 MAX_UNROLL = 32
 _LIST_METHODS = frozenset({"append", "extend", "insert", "add"})
 # Builtins the interpreter follows over known lists, unless the file rebinds their names.
@@ -92,8 +99,17 @@ class Interpreter:
         graph: Graph,
         catalogue: Catalogue = CATALOGUE,
         lines: Sequence[str] = (),
+        imports: ProjectImports | None = None,
+        foreign: dict[int, str] | None = None,
     ) -> None:
         self.tree = tree
+        # The project's modules this file imports (project.py): run once each, on demand. Their
+        # nodes are `foreign` (id -> file): findings located there belong to their own file.
+        self.imports = imports
+        self.foreign: dict[int, str] = foreign if foreign is not None else {}
+        self.loaded: dict[str, Scope | None] = {}
+        self.importers: list[str] = [imports.path] if imports is not None else []
+        self._modules: list[ast.Module] = []  # keeps the foreign trees (and node ids) alive
         self.lines = lines  # the source's lines: where our helper blocks are (`is_our_helper`)
         self._our_helpers: set[int] | None = None
         self.graph = graph
@@ -182,18 +198,20 @@ class Interpreter:
             return
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
-                if alias.asname:
-                    scope.vars[alias.asname] = ModuleRef(alias.name)
-                else:
-                    top = alias.name.split(".", 1)[0]
-                    scope.vars[top] = ModuleRef(top)
+                bound = alias.asname or alias.name.split(".", 1)[0]
+                dotted = alias.name if alias.asname else bound
+                scope.vars[bound] = self.project_module(dotted) or ModuleRef(dotted)
         elif isinstance(stmt, ast.ImportFrom):
             module = "." * stmt.level + (stmt.module or "")
             for alias in stmt.names:
                 if alias.name == "*":
                     scope.star_modules.append(module)
+                    self.star_import_project(module, scope)
                 else:
-                    scope.vars[alias.asname or alias.name] = ModuleRef(f"{module}.{alias.name}")
+                    value = self.project_value(module, alias.name)
+                    if value is None:
+                        value = ModuleRef(f"{module}.{alias.name}")
+                    scope.vars[alias.asname or alias.name] = value
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             function = Function(stmt, scope)
             scope.vars[stmt.name] = function
@@ -243,6 +261,71 @@ class Interpreter:
         elif isinstance(stmt, ast.Match):
             self.eval(stmt.subject, scope)
             self.exec_branches([case.body for case in stmt.cases], scope)
+
+    # The project's modules ----------------------------------------------------------------------
+
+    def project_value(self, module: str, name: str) -> Value | None:
+        """What `from module import name` binds when `module` is the project's own: the value
+        its code gives `name` (a class, a function, a constant, a layer), or the submodule
+        `module.name`; None when it is not the project's (or the name is not found there)."""
+        if self.imports is None:
+            return None
+        importer = self.importers[-1]
+        submodule = module + name if module.endswith(".") else f"{module}.{name}"
+        file = self.imports.find(submodule, importer)
+        if file is not None:
+            loaded = self.load(file)
+            if loaded is not None:
+                return ProjectModuleRef(loaded)
+        file = self.imports.find(module, importer)
+        loaded = self.load(file) if file is not None else None
+        return loaded.vars.get(name) if loaded is not None else None
+
+    def project_module(self, module: str) -> Value | None:
+        """`import module` when it is the project's own: its variables, run once."""
+        if self.imports is None:
+            return None
+        file = self.imports.find(module, self.importers[-1])
+        loaded = self.load(file) if file is not None else None
+        return ProjectModuleRef(loaded) if loaded is not None else None
+
+    def star_import_project(self, module: str, scope: Scope) -> None:
+        if self.imports is None:
+            return
+        file = self.imports.find(module, self.importers[-1])
+        loaded = self.load(file) if file is not None else None
+        if loaded is not None:
+            for name, value in loaded.vars.items():
+                if not name.startswith("_"):
+                    scope.vars.setdefault(name, value)
+
+    def load(self, file: str) -> Scope | None:
+        """Run a module of the project once (its top-level code; its functions and classes run
+        when this file uses them, not on their own), and return its variables."""
+        key = os.path.abspath(file)
+        if key in self.loaded:
+            return self.loaded[key]  # a cycle gets the variables defined so far
+        if len(self.importers) > MAX_MODULE_DEPTH or self.imports is None:
+            return None
+        module = self.imports.read(file)
+        if module is None:
+            self.loaded[key] = None
+            return None
+        scope = Scope(self.module_scope)
+        scope.parent = None  # a module of its own (Scope(parent) only shares the release list)
+        self.loaded[key] = scope
+        self._modules.append(module.tree)
+        for node in ast.walk(module.tree):
+            self.foreign[id(node)] = file
+        counts = len(self.functions), len(self.classes), len(self.sequentials)
+        self.importers.append(file)
+        try:
+            self.exec_block(module.tree.body, scope)
+        finally:
+            self.importers.pop()
+            del self.functions[counts[0] :], self.classes[counts[1] :]
+            del self.sequentials[counts[2] :]
+        return scope
 
     def exec_branches(self, bodies: list[list[ast.stmt]], scope: Scope) -> None:
         """Run each branch from the same state, then join what each one assigned."""
@@ -401,6 +484,8 @@ class Interpreter:
     def attribute(self, owner: Value, attr: str) -> Value:
         if isinstance(owner, ModuleRef):
             return ModuleRef(f"{owner.path}.{attr}")
+        if isinstance(owner, ProjectModuleRef):
+            return owner.scope.vars.get(attr, UNKNOWN)  # type: ignore[attr-defined]
         if isinstance(owner, Instance):
             if attr in owner.attrs:
                 return owner.attrs[attr]

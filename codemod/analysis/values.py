@@ -37,6 +37,13 @@ class ModuleRef(Value):
 
 
 @dataclass(eq=False)
+class ProjectModuleRef(Value):
+    """A module of the project, run by the analysis: its variables (a Scope)."""
+
+    scope: object
+
+
+@dataclass(eq=False)
 class ProducerSpec:
     """How a layer makes a mask: `certain` is False when an argument such as mask_zero is an expression."""
 

@@ -6,11 +6,13 @@ with fix; this module holds what only check does, and its reports.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from codemod.analysis import AnalysisError, analyze, may_contain_producer
 from codemod.analysis.findings import Code, Finding
 from codemod.config import Options
+from codemod.engine.git_state import project_roots
 from codemod.engine.runner import Program, error_reason, find_files, run_files, run_stdin
 from codemod.gc_pause import gc_paused
 
@@ -82,12 +84,15 @@ class _Check:
 
 def _analyse(program: Program, options: Options) -> FileReport:
     report = FileReport(program.path)
-    if not may_contain_producer(program.text):
+    imports = options.imports_of(program.path)
+    if not may_contain_producer(program.text) and not (
+        imports is not None and imports.imports_producer(program.text)
+    ):
         return report
     report.parsed = True
     try:
         with gc_paused():
-            findings = analyze(program.text, options.target, locate=program.locate)
+            findings = analyze(program.text, options.target, locate=program.locate, imports=imports)
     except Exception as error:  # noqa: BLE001 - see error_reason
         report.error = error_reason(error, AnalysisError)
         return report
@@ -96,6 +101,10 @@ def _analyse(program: Program, options: Options) -> FileReport:
 
 
 def check_stdin(raw: bytes, options: Options) -> FileReport:
+    if options.stdin_filename:  # its imports are resolved from the name it is given
+        options = dataclasses.replace(
+            options, project_roots=project_roots([options.stdin_filename])
+        )
     return run_stdin(raw, _Check(options))
 
 
@@ -103,6 +112,7 @@ def check_paths(paths: list[str], options: Options, progress=None, show=None) ->
     """Check every file under `paths`, in path order; `progress` (start/advance/stop) is told.
     With `show`, each file's report is handed over as soon as it is done and then released."""
     files, errors = find_files(paths, options)
+    options = dataclasses.replace(options, project_roots=project_roots(paths))
     report = RunReport(errors=errors)
 
     def show_and_release(file_report: FileReport) -> None:

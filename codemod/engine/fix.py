@@ -34,7 +34,7 @@ from pathlib import Path
 from codemod.analysis import AnalysisError
 from codemod.analysis.findings import Finding
 from codemod.config import Options
-from codemod.engine.git_state import Places, dirty_files
+from codemod.engine.git_state import Places, dirty_files, project_roots
 from codemod.engine.helpers_module import (
     NOT_OURS,
     OTHER_TEXT,
@@ -219,6 +219,7 @@ def _fix_text(program: Program, options: Options):
                 cells=program.cells,
                 target=options.target,
                 style=options.style,
+                imports=options.imports_of(program.path),
             )
         )
 
@@ -259,6 +260,10 @@ def _helpers_cell(program: Program, result, options: Options) -> bytes | None:
 
 
 def fix_stdin(raw: bytes, options: Options) -> FixReport:
+    if options.stdin_filename:  # its imports are resolved from the name it is given
+        options = dataclasses.replace(
+            options, project_roots=project_roots([options.stdin_filename])
+        )
     return run_stdin(raw, _Fix(options))
 
 
@@ -277,6 +282,7 @@ def fix_paths(
     docstring); the helpers module, if any, is written first. `show` sees each report, in path
     order, while it still holds the file's bytes."""
     files, errors = find_files(paths, options)
+    options = dataclasses.replace(options, project_roots=project_roots(paths))
     run = FixRun(errors=errors)
     places = Places.of(paths)
     refused = outside(files, places) if write and not follow_symlinks else {}

@@ -162,3 +162,12 @@ def _place_of(path: str, cwd: str) -> tuple[str, bool]:
     if tree is not None:
         return tree, True
     return os.path.join(folder, *parts), False
+
+
+def project_roots(paths: Iterable[str]) -> tuple[str, ...]:
+    """The folders bounding the project of a run, for the analysis to find the modules files
+    import: the work trees holding the paths given, else the folders given (a file's folder)."""
+    roots = []
+    for root in Places.of(paths).roots:
+        roots.append(root if os.path.isdir(root) else os.path.dirname(root))
+    return tuple(dict.fromkeys(roots))

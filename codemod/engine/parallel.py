@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
 
 from codemod.analysis import may_contain_producer
+from codemod.analysis.project import ProjectImports
 
 Result = TypeVar("Result")
 
@@ -41,8 +42,9 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def candidate_size(path: str) -> int | None:
-    """The file's size when it may hold a mask producer, None when the text test settles it.
+def candidate_size(path: str, roots: tuple[str, ...] = ()) -> int | None:
+    """The file's size when it may hold a mask producer, or import a module of the project
+    (below `roots`) that may; None when the text test settles it.
 
     Unreadable files count as candidates: the worker says why they cannot be read.
     """
@@ -52,7 +54,9 @@ def candidate_size(path: str) -> int | None:
     except OSError:
         return 0
     # Bytes the decoder will refuse (UTF-16/32, NUL) go to the worker too, to be reported.
-    return len(data) if b"\x00" in data or may_contain_producer(data) else None
+    if b"\x00" in data or may_contain_producer(data):
+        return len(data)
+    return len(data) if ProjectImports(path, roots).imports_producer(data) else None
 
 
 def run_in_order(
@@ -60,9 +64,11 @@ def run_in_order(
     settle: Callable[[str], Result],
     paths: Sequence[str],
     jobs: int,
+    roots: tuple[str, ...] = (),
 ) -> Iterator[Result]:
-    """`work(path)` for candidates and `settle(path)` (cheap, here) for the rest, in path order."""
-    sizes = [candidate_size(path) for path in paths]
+    """`work(path)` for candidates and `settle(path)` (cheap, here) for the rest, in path order.
+    `roots` bound the project whose modules the files may import (analysis/project.py)."""
+    sizes = [candidate_size(path, roots) for path in paths]
     chosen = [index for index, size in enumerate(sizes) if size is not None]
     if jobs <= 1 or len(chosen) < MIN_CANDIDATES_FOR_WORKERS:
         for path, size in zip(paths, sizes):

@@ -148,5 +148,5 @@ def run_files(
     untouched here, the others go to worker processes when there are enough of them. `each` sees
     every report as soon as it is done; `progress` (start/advance/stop) is told."""
     work = functools.partial(run_file, job=job)
-    results = run_in_order(work, job.untouched, paths, job.options.jobs)
+    results = run_in_order(work, job.untouched, paths, job.options.jobs, job.options.project_roots)
     return collect(results, len(paths), progress, each)

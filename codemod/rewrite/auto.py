@@ -78,7 +78,7 @@ def not_a_mask(finding: Finding) -> Choice:
 
 
 def _choices(
-    findings: Sequence[Finding], index: SourceIndex | None, keep: set[Span]
+    findings: Sequence[Finding], index: SourceIndex | None, keep: set[tuple[str | None, Span]]
 ) -> dict[Finding, Choice]:
     ranked = sorted(
         (s for s in registered() if s.auto_rank is not None), key=lambda s: s.auto_rank or 0
@@ -137,6 +137,7 @@ def _with_keras_2_note(finding: Finding, reason: str) -> str:
     return reason
 
 
-def producer(finding: Finding) -> Span:
+def producer(finding: Finding) -> tuple[str | None, Span]:
+    """The producer a finding comes from: its file (None: this one) and its construction."""
     assert finding.targets is not None
-    return finding.targets.producer
+    return finding.producer.path, finding.targets.producer

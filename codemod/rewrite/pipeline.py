@@ -43,6 +43,7 @@ from codemod.rewrite.transform import EditError, apply_edits
 from codemod.rewrite.upgrade import upgrade_helpers
 
 if TYPE_CHECKING:
+    from codemod.analysis.project import ProjectImports
     from codemod.target import KerasTarget
 
 
@@ -78,20 +79,23 @@ def fix_text(
     cells: Cells | None = None,
     target: KerasTarget | None = None,
     style: CodeStyle = DEFAULT_STYLE,
+    imports: ProjectImports | None = None,
 ) -> FixResult:
     """Rewrite `text` with `strategy`; `wanted` picks rule codes to fix (--select), default all.
     For a notebook's virtual source, `cells` names where lines and cells are. `target` is the
     Keras the code runs on (default: the newest release), for both analyses. `style` is how the
     project formats code (line length, quotes), so what fix writes passes its formatter.
+    `imports` lets the analysis follow the project's own modules (analysis/project.py); only
+    this file is ever rewritten.
 
     Raises AnalysisError when the text cannot be parsed and FixError when the rewrite cannot be
     made safely.
     """
-    if not may_contain_producer(text):
+    if not may_contain_producer(text) and not (imports and imports.imports_producer(text)):
         return FixResult(text)
     locate = cells.locate if cells else None
     tree = parse(text, locate)  # once, for the analysis and the rewrite
-    findings = analyze(text, target, locate=locate, tree=tree)
+    findings = analyze(text, target, locate=locate, tree=tree, imports=imports)
     chosen = [f for f in findings if wanted is None or wanted(f.code)]
     if not chosen:
         return FixResult(text, findings)
@@ -99,8 +103,8 @@ def fix_text(
         upgraded, upgrades = _upgrade(text, tree, chosen, cells is not None, style)
         if upgraded != text:
             tree = parse(upgraded, locate)
-            chosen = [f for f in analyze(upgraded, target, locate=locate, tree=tree)
-                      if wanted is None or wanted(f.code)]  # fmt: skip
+            again = analyze(upgraded, target, locate=locate, tree=tree, imports=imports)
+            chosen = [f for f in again if wanted is None or wanted(f.code)]
         masks = [f for f in chosen if f.code is not Code.OUTDATED_HELPERS]
         new_text, changes = upgraded, []
         if masks:
@@ -108,7 +112,7 @@ def fix_text(
                 upgraded, tree, masks, strategy, helpers_module, cells, style
             )
         if new_text != text:
-            _verify(new_text, strategy, wanted, target)
+            _verify(new_text, strategy, wanted, target, imports)
     except RecursionError:  # libcst visits and prints its tree recursively
         raise FixError(NESTING_TOO_DEEP) from None
     return FixResult(new_text, findings, [*upgrades, *changes])
@@ -515,10 +519,11 @@ def _verify(
     strategy: str,
     wanted: Callable[[Code], bool] | None,
     target: KerasTarget | None,
+    imports: ProjectImports | None = None,
 ) -> None:
     """A second run (with the same --select and target) would leave `new_text` as it is."""
     try:
-        findings = analyze(new_text, target)
+        findings = analyze(new_text, target, imports=imports)
     except AnalysisError as error:
         raise FixError(f"the rewrite does not parse ({error}); please report this") from None
     findings = [f for f in findings if wanted is None or wanted(f.code)]

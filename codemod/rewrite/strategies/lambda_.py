@@ -56,6 +56,11 @@ class Lambda(Strategy):
         producer = finding.producer
         if producer.kind not in ("masking", "embedding"):
             return f"lambda rewrites Masking and Embedding producers only, not {producer.name}"
+        if producer.path is not None and not keep_producer:
+            return (
+                f"the {producer.name} is in {producer.path}, and fix rewrites only the file it"
+                " fixes"
+            )
         if producer.assumes:
             return (
                 f"mask_zero comes from a parameter ({producer.assumes.removeprefix('with ')}):"

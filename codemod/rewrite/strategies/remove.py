@@ -40,6 +40,8 @@ class Remove(Strategy):
         producer = finding.producer
         if producer.kind != "masking":
             return f"only a Masking layer can be removed, not {producer.name}"
+        if producer.path is not None:
+            return f"the Masking is in {producer.path}, and fix rewrites only the file it fixes"
         if not producer.mask_value_literal:
             return "mask_value is not a literal"
         if producer.mask_value != 0:

@@ -1,0 +1,185 @@
+"""The project's own modules, found and read (never imported) for the analysis of one file.
+
+A model file often takes its layers from the project: a base class in `models/base.py`, an
+encoder in `layers.py`, a producer the user wrote. `ProjectImports` finds the file behind an
+import of such a module, the way Python would find it when the project runs: relative imports
+from the importing file's package; absolute ones below the importing file's folder (a script's
+folder is on its path), below the top of its package, and below the project's roots (the work
+tree, the paths given). Keras, TensorFlow and the libraries around them are never looked for
+there: the analysis knows them from the catalogue.
+
+Parsed modules are kept for the run, keyed by their content's hash, so a module many files
+import is read once per process. A module that cannot be read or parsed is as good as missing:
+the import stays opaque (at most a manual-review finding), never an error.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import sys
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+# Top-level packages the catalogue models: a project file of that name is never taken for them.
+_KNOWN_ROOTS = frozenset(
+    {"keras", "tensorflow", "tf_keras", "keras_hub", "keras_nlp", "keras_cv", "numpy", "jax"}
+)
+# How every helpers module keras-mask-codemod writes starts (engine/helpers_module.py).
+_OURS = b'"""Mask-aware Keras layers written by keras-mask-codemod'
+MAX_MODULE_BYTES = 2_000_000  # a generated file this large is no model code to follow
+
+_parsed: dict[str, ast.Module | None] = {}  # content hash -> tree, for the run (per process)
+_producer_modules: dict[tuple[str, int], bool] = {}  # (file, depth) -> may hold a producer
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w, \t*]+)|import[ \t]+([\w.]+))",
+    re.MULTILINE,
+)
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
+@dataclass(frozen=True)
+class ProjectModule:
+    """A module of the project: its file (as found, relative when the importer's was) and tree."""
+
+    path: str
+    tree: ast.Module
+    lines: tuple[str, ...] = field(repr=False, default=())
+
+
+@dataclass(frozen=True)
+class ProjectImports:
+    """How one file (`path`) reaches the project's modules; `roots` bound the project."""
+
+    path: str
+    roots: tuple[str, ...] = ()
+
+    def find(self, module: str, importer: str | None = None) -> str | None:
+        """The file of `module` ("pkg.layers", ".base", "..common") imported from `importer`
+        (default: this file), or None when it is not the project's."""
+        importer = importer or self.path
+        level = len(module) - len(module.lstrip("."))
+        parts = [part for part in module.lstrip(".").split(".") if part]
+        if level:
+            base = os.path.dirname(os.path.abspath(importer))
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            return _module_file(base, parts)
+        if not parts or parts[0] in _KNOWN_ROOTS:
+            return None
+        for base in self._bases(importer):
+            found = _module_file(base, parts)
+            if found is not None:
+                return found
+        return None
+
+    def imports_producer(self, text: str | bytes, depth: int = 2) -> bool:
+        """Whether the file imports a module of the project that may hold a mask producer (the
+        cheap text test on its bytes), directly or through `depth` - 1 more imports: such a file
+        is analysed though its own text names no producer."""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", errors="replace")
+        if "\r" in text:  # old Mac endings: the pattern's ^ matches after \n only
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        for module in _imported_modules(text):
+            file = self.find(module)
+            if file is None:
+                continue
+            key = (os.path.abspath(file), depth)
+            if key not in _producer_modules:
+                _producer_modules[key] = False  # a cycle: not through itself
+                _producer_modules[key] = _holds_producer(file, self.roots, depth)
+            if _producer_modules[key]:
+                return True
+        return False
+
+    def read(self, file: str) -> ProjectModule | None:
+        """The module in `file`, parsed (once per content), or None when it cannot be, or when
+        it is the helpers module we wrote: its layers are known as ours (names.classify)."""
+        try:
+            with open(file, "rb") as handle:
+                data = handle.read(MAX_MODULE_BYTES + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_MODULE_BYTES or data.lstrip(b"\xef\xbb\xbf").startswith(_OURS):
+            return None
+        key = hashlib.blake2b(data, digest_size=16).hexdigest()
+        if key not in _parsed:
+            _parsed[key] = _parse(data)
+        tree = _parsed[key]
+        if tree is None:
+            return None
+        text = data.decode("utf-8", errors="replace")
+        return ProjectModule(file, tree, tuple(text.splitlines()))
+
+    def _bases(self, importer: str) -> list[str]:
+        folder = os.path.dirname(os.path.abspath(importer))
+        top = folder
+        while os.path.isfile(os.path.join(top, "__init__.py")):
+            parent = os.path.dirname(top)
+            if parent == top:
+                break
+            top = parent
+        bases = [folder, top, *self.roots]
+        bases += [os.path.join(root, "src") for root in self.roots]
+        return list(dict.fromkeys(os.path.abspath(base) for base in bases))
+
+
+def _imported_modules(text: str) -> list[str]:
+    """The modules an import statement of `text` may name (`from a import b` may import the
+    submodule a.b), skipping the standard library and the libraries the catalogue knows."""
+    found: list[str] = []
+    for match in _IMPORT.finditer(text):
+        module, names, plain = match.groups()
+        if plain is not None:
+            candidates = [plain]
+        else:
+            joiner = "" if module.endswith(".") else "."
+            candidates = [module] + [
+                module + joiner + name.strip()
+                for name in names.split(",")
+                if name.strip().isidentifier()
+            ]
+        for candidate in candidates:
+            root = candidate.split(".")[0]
+            if root and (root in _KNOWN_ROOTS or root in _STDLIB):
+                continue
+            found.append(candidate)
+    return list(dict.fromkeys(found))
+
+
+def _holds_producer(file: str, roots: tuple[str, ...], depth: int) -> bool:
+    from codemod.analysis import may_contain_producer
+
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_MODULE_BYTES + 1)
+    except OSError:
+        return False
+    if may_contain_producer(data):
+        return True
+    return depth > 1 and ProjectImports(file, roots).imports_producer(data, depth - 1)
+
+
+def _module_file(base: str, parts: Sequence[str]) -> str | None:
+    """`base/a/b.py` or `base/a/b/__init__.py` for the parts [a, b]; None when neither is."""
+    if not parts:
+        init = os.path.join(base, "__init__.py")
+        return init if os.path.isfile(init) else None
+    path = os.path.join(base, *parts)
+    for candidate in (path + ".py", os.path.join(path, "__init__.py")):
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _parse(data: bytes) -> ast.Module | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(data)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None

@@ -1,0 +1,18 @@
+"""A subclass adds a convolution between its base's Masking and LSTM (base.py)."""
+from base import MaskedSequenceModel
+from keras import layers
+
+INPUT_SPEC = {"shape": (10, 3), "mask_value": 0.0}
+
+
+class ConvSequenceModel(MaskedSequenceModel):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.conv = layers.Conv1D(8, 3, padding="same", activation="relu")
+
+    def call(self, inputs):
+        return self.head(self.rnn(self.conv(self.masking(inputs))))
+
+
+def build_model():
+    return ConvSequenceModel()
