@@ -139,3 +139,35 @@ def test_many_files_without_producer_words_are_still_candidates(here: Path) -> N
     write(here, files)
     result = CliRunner().invoke(app, ["check", ".", "--jobs", "2"])
     assert result.output.count("KMC101") == 20, result.output
+
+
+def test_a_notebook_resolves_imports_from_its_folder(here: Path) -> None:
+    import json
+
+    cells = [
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": line.splitlines(keepends=True)}
+        for line in CHILD.format(module="base").split("\n\n\n")
+    ]  # fmt: skip
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    write(here, {"models/base.py": BASE, "models/child.ipynb": json.dumps(notebook, indent=1)})
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(app, ["check", "models", "--jobs", jobs])
+        assert result.exit_code == 1 and "KMC101" in result.output, result.output
+        assert "(models/base.py, line 8)" in result.output
+
+
+def test_json_names_the_file_of_a_producer_elsewhere(here: Path) -> None:
+    import json
+
+    write(here, {"base.py": BASE, "child.py": CHILD.format(module="base")})
+    result = CliRunner().invoke(app, ["check", "child.py", "--format", "json"])
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["path"] == "child.py"
+    assert finding["producer"] == {
+        "name": "Masking",
+        "line": 8,
+        "column": 24,
+        "path": "base.py",
+        "mask_value": 0.0,
+    }

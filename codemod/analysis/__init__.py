@@ -166,8 +166,8 @@ def _in_cells(finding: Finding, locate: Locate) -> Finding:
     """The finding with cell numbers and in-cell lines (spans for rewriting stay virtual)."""
 
     def place(p):
-        if p is None:
-            return None
+        if p is None or p.path is not None:  # none, or in another module: its own lines
+            return p
         cell, line = locate(p.line)
         return replace(p, cell=cell, line=line)
 

@@ -140,9 +140,7 @@ class Graph:
         """A layer that reads the mask: the producer's mask matters to it."""
         if layer.fact is not None and layer.fact.uses_mask:
             for trace in traces:
-                self._use(
-                    trace, f"the {layer.name} at {self._where(self._line(layer.node))} uses it"
-                )
+                self._use(trace, f"the {layer.name} at {self._where_node(layer.node)} uses it")
 
     def _helper(self, layer: Layer, traces: frozenset[Trace]) -> set[Trace]:
         if layer.helper_mask is HelperMask.COMPUTES:
@@ -150,7 +148,7 @@ class Graph:
         if layer.helper_mask is HelperMask.PER_FRAME:
             return {t.through(layer, frame_level=True) for t in traces}
         for trace in traces:
-            self._use(trace, f"the {layer.name} at {self._where(self._line(layer.node))} uses it")
+            self._use(trace, f"the {layer.name} at {self._where_node(layer.node)} uses it")
         return set()
 
     def _time_distributed(self, layer: Layer, traces: frozenset[Trace], node: Node) -> set[Trace]:
@@ -270,7 +268,7 @@ class Graph:
         """Where a list holding one of these applications as an item is indexed or sliced."""
         for node in nodes:
             if node.site in self._indexed:
-                return self._where(self._line(self._indexed[node.site]))
+                return self._where_node(self._indexed[node.site])
         return ""
 
     def _targets(self, producer: Layer, pending: _Pending, converts: list[Layer]) -> Targets:
@@ -344,6 +342,12 @@ class Graph:
                 elif _passes_mask(layer):
                     queue.append((succ, frames))
         return converts, blockers
+
+    def _where_node(self, node: ast.AST) -> str:
+        """ "line 9" (or "cell 2, line 3"), or "models/base.py, line 9" in another module."""
+        elsewhere = self._elsewhere(node)
+        line = self._line(node)
+        return f"{elsewhere}, line {line}" if elsewhere else self._where(line)
 
     def _elsewhere(self, node: ast.AST) -> str | None:
         """The file of a node in another module of the project, as the user would name it."""

@@ -34,8 +34,9 @@ MAX_MODULE_BYTES = 2_000_000  # a generated file this large is no model code to 
 
 _parsed: dict[str, ast.Module | None] = {}  # content hash -> tree, for the run (per process)
 _producer_modules: dict[tuple[str, int], bool] = {}  # (file, depth) -> may hold a producer
+# An import line; `"` may open it, as in a notebook's JSON (a cell's source is a list of strings).
 _IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w, \t*]+)|import[ \t]+([\w.]+))",
+    r'^[ \t]*"?(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w, \t*]+)|import[ \t]+([\w.]+))',
     re.MULTILINE,
 )
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))

@@ -15,7 +15,10 @@ from codemod.target import KerasTarget
 def place(p: Place | None) -> dict[str, object] | None:
     if p is None:
         return None
-    return {"name": p.name, "line": p.line, "column": p.column}
+    found = {"name": p.name, "line": p.line, "column": p.column}
+    if p.path is not None:  # in another module of the project: the file it is in
+        found["path"] = p.path
+    return found
 
 
 def findings_json(path: str, findings: list[Finding]) -> list[dict[str, object]]:
@@ -36,9 +39,7 @@ def finding_dict(path: str, finding: Finding, strategy: str) -> dict[str, object
         "code": finding.code.value,
         "message": finding.message,
         "producer": {
-            "name": producer.name,
-            "line": producer.line,
-            "column": producer.column,
+            **(place(producer) or {}),
             "mask_value": producer.mask_value if producer.kind == "masking" else None,
         },
         "consumer": place(finding.destroyer),
