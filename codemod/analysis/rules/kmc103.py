@@ -57,7 +57,7 @@ class NonZeroSteps(layers.Layer):
     """Passes its input on, with a mask of the steps whose features are not all 0."""
 
     def call(self, inputs):
-        return inputs
+        return inputs * 1.0  # a new tensor, not the input (Keras 3.4)
 
     def compute_mask(self, inputs, mask=None):
         return keras.ops.any(keras.ops.not_equal(inputs, 0.0), axis=-1)
