@@ -171,3 +171,25 @@ def test_json_names_the_file_of_a_producer_elsewhere(here: Path) -> None:
         "path": "base.py",
         "mask_value": 0.0,
     }
+
+
+def test_a_mask_made_here_and_destroyed_in_a_module_called_from_here(here: Path) -> None:
+    write(
+        here,
+        {
+            "blocks.py": "from keras import layers\n\n\ndef block(x):\n"
+            "    return layers.Conv1D(4, 3)(x)\n",
+            "model.py": "import keras\nfrom blocks import block\nfrom keras import layers\n\n"
+            "x = inputs = keras.Input((None, 3))\nx = layers.Masking()(x)\n"
+            "model = keras.Model(inputs, block(x))\n",
+            "clean.py": "import keras\nfrom blocks import block\n\n"
+            "model = keras.Model(keras.Input((9, 3)), block(keras.Input((9, 3))))\n",
+        },
+    )
+    result = CliRunner().invoke(app, ["check", "."])
+    assert result.output.startswith(
+        "model.py:7:29: KMC101 Conv1D (blocks.py, line 5) does not support masking"
+    ), result.output
+    assert "clean.py" not in result.output and "blocks.py:" not in result.output
+    dry = CliRunner().invoke(app, ["fix", "model.py", "--strategy", "mask-aware", "--dry-run"])
+    assert "fix rewrites only the file it fixes" in dry.output

@@ -116,6 +116,9 @@ class Finding:
     # Where a list holding the producer (the destroyer) as an item is indexed or sliced, "line
     # 11": deleting or inserting an item there would shift what the index picks.
     producer_indexed_at: str = ""
+    # Layers a mask-aware rewrite would have to convert in another module of the project:
+    # "Conv1D (encoders.py, line 9)". fix rewrites only the file it fixes.
+    converts_elsewhere: tuple[str, ...] = ()
     destroyer_indexed_at: str = ""
 
     @property
@@ -138,7 +141,10 @@ class Finding:
                 "so it no longer matches the output"
             )
         else:
-            text = f"{self.destroyer.name} does not support masking and destroys the mask from {source}"
+            destroyer = self.destroyer.name
+            if self.destroyer.path is not None:  # in another module, called from here
+                destroyer += f" ({self.destroyer.where})"
+            text = f"{destroyer} does not support masking and destroys the mask from {source}"
             if self.keras_2_target:
                 text += "; Keras 2 drops it silently, with no warning"
         if self.mask_user is not None:

@@ -33,6 +33,7 @@ class _Pending:
     label: str
     nodes: list[Node] = field(default_factory=list)
     detail: str = ""
+    entry: ast.AST | None = None  # a site in another module: the call here that led there
 
 
 class Graph:
@@ -48,6 +49,9 @@ class Graph:
         # Nodes of the project's other modules (id -> file): what happens there is reported
         # when that file is analysed; places there name their file.
         self._foreign = foreign if foreign is not None else {}
+        # The calls of this file being evaluated, innermost last (the interpreter keeps it): a
+        # mask destroyed in another module is reported at the call here that led there.
+        self.entries: list[ast.AST] = []
         self._where = where  # how messages name a line: "line 9", or "cell 2, line 3"
         self._nodes: list[Node] = []
         self._successors: dict[int, list[Node]] = {}
@@ -192,6 +196,8 @@ class Graph:
             pending = self._pending[key] = _Pending(
                 code, trace, destroyer, site, label, detail=detail
             )
+        if pending.entry is None and self._elsewhere(site) and self.entries:
+            pending.entry = self.entries[-1]
         if node is not None:
             pending.nodes.append(node)
 
@@ -203,17 +209,28 @@ class Graph:
     # Reading the findings -----------------------------------------------------------------------
 
     def findings(self) -> list[Finding]:
-        result = [self._finding(p) for p in self._pending.values() if not self._elsewhere(p.site)]
+        result = [self._finding(p) for p in self._pending.values() if self._reported_here(p)]
         result.sort(
             key=lambda f: (f.line, f.column, f.code.value, f.producer.line, f.producer.column)
         )
         return result
 
+    def _reported_here(self, pending: _Pending) -> bool:
+        """A mask destroyed in this file; or a mask made here and destroyed in another module
+        this file calls into (reported at that call). What happens wholly in another module is
+        reported when that module is analysed."""
+        if not self._elsewhere(pending.site):
+            return True
+        return pending.entry is not None and not self._elsewhere(pending.trace.producer.node)
+
     def _finding(self, pending: _Pending) -> Finding:
         line, column, end_line, end_column = self._place_of(pending.site)
+        elsewhere = self._elsewhere(pending.site)
+        destroyer = Place(pending.label, line, column, path=elsewhere)
+        if elsewhere and pending.entry is not None:  # at the call into the other module
+            line, column, end_line, end_column = self._place_of(pending.entry)
         trace = pending.trace
         down = self._downstream(pending.nodes)
-        destroyer = Place(pending.label, line, column)
         blockers = []
         converts: list[Layer] = []
         if pending.destroyer is not None:
@@ -222,15 +239,17 @@ class Graph:
                 if not _ends_when_converted(pending.destroyer):
                     frames = _time_distributed_destroyer(pending.destroyer)
                     more, blocked = self._conversion_path(pending.nodes, frames)
-                    converts += [layer for layer in more if not self._elsewhere(layer.node)]
+                    converts += more
                     blockers += [layer.name for layer in blocked]
-                    blockers += [
-                        f"{layer.name} ({self._elsewhere(layer.node)})"
-                        for layer in more
-                        if self._elsewhere(layer.node)
-                    ]
             else:
                 blockers.insert(0, pending.destroyer.name)
+        # Layers a mask-aware rewrite would convert in another module: it cannot, from here.
+        elsewhere_converts = tuple(
+            f"{layer.name} ({self._where_node(layer.node)})"
+            for layer in converts
+            if self._elsewhere(layer.node)
+        )
+        converts = [layer for layer in converts if not self._elsewhere(layer.node)]
         detail = pending.detail
         if pending.code is Code.MANUAL_REVIEW and pending.destroyer is not None:
             detail = f"may reach {pending.label} ({self._where(line)}): {detail}"
@@ -258,6 +277,7 @@ class Graph:
             destroyer_uses_mask=pending.destroyer is not None
             and uses_but_drops_mask(pending.destroyer),
             detail=detail,
+            converts_elsewhere=elsewhere_converts,
             producer_indexed_at=self._indexed_at(
                 [node for node in self._nodes if node.layer is trace.producer]
             ),

@@ -606,6 +606,15 @@ class Interpreter:
     # Calls --------------------------------------------------------------------------------------
 
     def call(self, expr: ast.Call, scope: Scope) -> Value:
+        if self.imports is None or id(expr) in self.foreign:
+            return self.evaluate_call(expr, scope)
+        self.graph.entries.append(expr)  # a call of this file: where another module is entered
+        try:
+            return self.evaluate_call(expr, scope)
+        finally:
+            self.graph.entries.pop()
+
+    def evaluate_call(self, expr: ast.Call, scope: Scope) -> Value:
         func = self.eval(expr.func, scope)
         args = [
             self.eval(arg.value if isinstance(arg, ast.Starred) else arg, scope)

@@ -78,6 +78,11 @@ class Lambda(Strategy):
         keras_2 = finding.keras_module if finding.keras_2 else ""
         if keep_producer:
             layer = "ApplyMask" if producer.kind == "masking" else "EndMask"
+            if finding.destroyer.path is not None:
+                return NotApplicable(
+                    f"the {finding.destroyer.name} is in {finding.destroyer.path}: {layer}() would"
+                    " go there, and fix rewrites only the file it fixes"
+                )
             if finding.destroyer_indexed_at:
                 return NotApplicable(
                     f"the list holding {finding.destroyer.name} is indexed or sliced"

@@ -37,6 +37,11 @@ class MaskAware(Strategy):
         if finding.keras_2:
             return _keras_2_reason(finding)
         destroyer = finding.destroyer.name
+        if finding.converts_elsewhere:
+            return (
+                f"the mask-aware layers would replace {', '.join(finding.converts_elsewhere)},"
+                " in another file; fix rewrites only the file it fixes"
+            )
         if not finding.destroyer_is_keras and finding.path_blockers[:1] == (destroyer,):
             return (
                 f"{destroyer} is not a Keras layer; make it mask-aware by hand "
