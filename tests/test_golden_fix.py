@@ -218,3 +218,13 @@ def test_args_files_hold_only_known_options() -> None:
         args = case_args(case)
         assert args[0::2] == [OPTION] and len(args) == 2, (case.name, args)
         assert case_target(case) is not None
+
+
+@pytest.mark.parametrize(("case", "strategy"), PAIRS, ids=[f"{c.name}-{s}" for c, s in PAIRS])
+def test_a_rewrite_fix_reports_is_in_the_file(case: Path, strategy: str) -> None:
+    """Output tells the truth: a golden run that prints a rewrite leaves a changed file."""
+    lines_path, fixed_path = fix_outputs(case, strategy)
+    printed = lines_path.read_text("utf-8").splitlines() if lines_path.exists() else []
+    left = (" not applicable: ", ": manual: ")  # what fix says it does not rewrite
+    rewrites = [line for line in printed if not any(word in line for word in left)]
+    assert not rewrites or fixed_path.exists(), rewrites

@@ -80,6 +80,7 @@ class Producer(Place):
     mask_value_literal: bool = True  # False when mask_value is an expression we could not read
     certain: bool = True  # False when e.g. mask_zero is an expression
     assumes: str = ""  # a function's default the mask depends on: "with build()'s default ..."
+    set_in_class: str = ""  # a user class whose __init__ sets mask_zero (not this call)
 
 
 @dataclass(frozen=True)

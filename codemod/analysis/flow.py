@@ -388,6 +388,7 @@ class Graph:
             mask_value_literal=spec.mask_value_literal,
             certain=not spec.doubt,
             assumes=spec.assumes,
+            set_in_class=spec.set_in_class,
         )
 
     def _place(self, layer: Layer) -> Place:

@@ -948,7 +948,14 @@ class Interpreter:
         if kind is None:
             return Layer(name, None, expr, origin="foreign")
         if kind is Kind.LAYER and base is not None:
-            layer = self.construct_keras_layer(base, args, kwargs, expr)
+            inherited = self.super_keywords(cls)
+            layer = self.construct_keras_layer(base, args, {**inherited, **kwargs}, expr)
+            if (
+                layer.producer is not None
+                and "mask_zero" in inherited
+                and "mask_zero" not in kwargs
+            ):
+                layer.producer.set_in_class = name
             if layer.producer is None:
                 layer.name, layer.origin = name, "user"
         else:
@@ -963,6 +970,25 @@ class Interpreter:
         ):
             layer.producer = ProducerSpec("user-layer")
         return layer
+
+    def super_keywords(self, cls: UserClass) -> dict[str, Value]:
+        """Literal keywords a user subclass's __init__ passes up to the Keras layer it derives
+        from (`super().__init__(vocab, dim, mask_zero=True)`): an Embedding subclass masks."""
+        found = self.find_method(cls, "__init__")
+        if found is None:
+            return {}
+        keywords: dict[str, Value] = {}
+        for node in ast.walk(found[0]):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "__init__"
+            ):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg is not None and isinstance(keyword.value, ast.Constant):
+                    keywords[keyword.arg] = Const(keyword.value.value)
+        return keywords
 
     def is_our_helper(self, node: ast.ClassDef) -> bool:
         """Whether a class the file defines is our pasted helper, not the user's own class of

@@ -52,6 +52,7 @@ class ProducerSpec:
     mask_value: float | None = None
     mask_value_literal: bool = True
     assumes: str = ""  # what the mask depends on: "mask_zero=True is build's default"
+    set_in_class: str = ""  # the user class whose __init__ sets mask_zero, not the call
 
 
 @dataclass(eq=False)

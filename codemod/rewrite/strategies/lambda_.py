@@ -61,6 +61,11 @@ class Lambda(Strategy):
                 f"the {producer.name} is in {producer.path}, and fix rewrites only the file it"
                 " fixes"
             )
+        if producer.set_in_class and not keep_producer:
+            return (
+                f"mask_zero=True is set inside {producer.set_in_class}'s __init__, not where it"
+                " is called; end the mask there by hand, or use mask-aware"
+            )
         if producer.assumes:
             return (
                 f"mask_zero comes from a parameter ({producer.assumes.removeprefix('with ')}):"
