@@ -18,19 +18,16 @@ if TYPE_CHECKING:
     from codemod.target import KerasTarget
 
 # Every mask producer is spelled with one of these words (Masking, Embedding(mask_zero=...),
-# Lambda(mask=...), TokenAndPositionEmbedding(mask_zero=...)). A file without them cannot hold one,
+# TokenAndPositionEmbedding(mask_zero=...), a layer's own compute_mask), or is Lambda(mask=...).
+# A file without them cannot hold one,
 # so it is never parsed: most files of a repository stop here. (The last word finds our own
 # helpers' header, for KMC401, in a module holding nothing else.) Three substring searches are about
 # three times faster than one regular expression with the same alternatives.
-_PRODUCER_WORDS = (
-    "Masking",
-    "mask_zero",
-    "Lambda",
-    "compute_mask",
-    "_keras_mask",
-    "keras-mask-codemod",
-)
+# A Lambda makes a mask only when given one (`mask=`), so the word counts only with that keyword.
+_PRODUCER_WORDS = ("Masking", "mask_zero", "def compute_mask", "_keras_mask", "keras-mask-codemod")
 _PRODUCER_BYTES = tuple(word.encode() for word in _PRODUCER_WORDS)
+_MASK_KEYWORD = re.compile(r"\bmask\s*=(?!=)")
+_MASK_KEYWORD_BYTES = re.compile(rb"\bmask\s*=(?!=)")
 _TEXT_TEST_OFF = os.environ.get("KERAS_MASK_CODEMOD_NO_TEXT_TEST") == "1"
 
 
@@ -50,8 +47,13 @@ def may_contain_producer(source: bytes | str) -> bool:
     """
     if _TEXT_TEST_OFF:
         return True
-    words = _PRODUCER_WORDS if isinstance(source, str) else _PRODUCER_BYTES
-    return any(word in source for word in words)
+    if isinstance(source, str):
+        if any(word in source for word in _PRODUCER_WORDS):
+            return True
+        return "Lambda" in source and _MASK_KEYWORD.search(source) is not None
+    if any(word in source for word in _PRODUCER_BYTES):
+        return True
+    return b"Lambda" in source and _MASK_KEYWORD_BYTES.search(source) is not None
 
 
 Locate = Callable[[int], tuple[int, int]]  # a notebook's virtual line -> (cell, line in cell)

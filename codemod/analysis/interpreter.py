@@ -28,6 +28,7 @@ from codemod.analysis.values import (
     Instance,
     Layer,
     LayerList,
+    LazyImport,
     ModuleRef,
     ProducerSpec,
     ProjectModuleRef,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from codemod.analysis.project import ProjectImports
 
 MAX_CALL_DEPTH = 8
-MAX_MODULE_DEPTH = 6  # imports of imports followed, at most
+MAX_MODULE_DEPTH = 3  # imports of imports followed, at most
 MAX_UNROLL = 32
 _LIST_METHODS = frozenset({"append", "extend", "insert", "add"})
 # Builtins the interpreter follows over known lists, unless the file rebinds their names.
@@ -208,10 +209,16 @@ class Interpreter:
                     scope.star_modules.append(module)
                     self.star_import_project(module, scope)
                 else:
-                    value = self.project_value(module, alias.name)
-                    if value is None:
-                        value = ModuleRef(f"{module}.{alias.name}")
-                    scope.vars[alias.asname or alias.name] = value
+                    path = f"{module}.{alias.name}"
+                    found = self.imports is not None and self.imports.find(
+                        module, self.importers[-1]
+                    )
+                    found = found or (
+                        self.imports is not None and self.imports.find(path, self.importers[-1])
+                    )
+                    # The project's module is run only when the name is used (LazyImport).
+                    value = LazyImport(module, alias.name, self.importers[-1]) if found else None
+                    scope.vars[alias.asname or alias.name] = value or ModuleRef(path)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             function = Function(stmt, scope)
             scope.vars[stmt.name] = function
@@ -264,6 +271,15 @@ class Interpreter:
 
     # The project's modules ----------------------------------------------------------------------
 
+    def resolve(self, lazy: LazyImport) -> Value:
+        """What a name imported from the project's module is, now that it is used."""
+        self.importers.append(lazy.importer)
+        try:
+            value = self.project_value(lazy.module, lazy.name)
+        finally:
+            self.importers.pop()
+        return value if value is not None else ModuleRef(f"{lazy.module}.{lazy.name}")
+
     def project_value(self, module: str, name: str) -> Value | None:
         """What `from module import name` binds when `module` is the project's own: the value
         its code gives `name` (a class, a function, a constant, a layer), or the submodule
@@ -279,7 +295,10 @@ class Interpreter:
                 return ProjectModuleRef(loaded)
         file = self.imports.find(module, importer)
         loaded = self.load(file) if file is not None else None
-        return loaded.vars.get(name) if loaded is not None else None
+        value = loaded.vars.get(name) if loaded is not None else None
+        if isinstance(value, LazyImport):  # a name that module imports in turn
+            value = loaded.vars[name] = self.resolve(value)  # type: ignore[union-attr]
+        return value
 
     def project_module(self, module: str) -> Value | None:
         """`import module` when it is the project's own: its variables, run once."""
@@ -315,8 +334,7 @@ class Interpreter:
         scope.parent = None  # a module of its own (Scope(parent) only shares the release list)
         self.loaded[key] = scope
         self._modules.append(module.tree)
-        for node in ast.walk(module.tree):
-            self.foreign[id(node)] = file
+        self.foreign.update(module.nodes)
         counts = len(self.functions), len(self.classes), len(self.sequentials)
         self.importers.append(file)
         try:
@@ -470,6 +488,13 @@ class Interpreter:
 
     def lookup(self, name: str, scope: Scope) -> Value:
         value = scope.lookup(name)
+        if isinstance(value, LazyImport):
+            value = self.resolve(value)
+            owner: Scope | None = scope
+            while owner is not None and name not in owner.vars:
+                owner = owner.parent
+            if owner is not None:
+                owner.vars[name] = value
         if value is not None:
             return value
         search: Scope | None = scope
@@ -485,7 +510,10 @@ class Interpreter:
         if isinstance(owner, ModuleRef):
             return ModuleRef(f"{owner.path}.{attr}")
         if isinstance(owner, ProjectModuleRef):
-            return owner.scope.vars.get(attr, UNKNOWN)  # type: ignore[attr-defined]
+            value = owner.scope.vars.get(attr, UNKNOWN)  # type: ignore[attr-defined]
+            if isinstance(value, LazyImport):
+                value = owner.scope.vars[attr] = self.resolve(value)  # type: ignore[attr-defined]
+            return value
         if isinstance(owner, Instance):
             if attr in owner.attrs:
                 return owner.attrs[attr]

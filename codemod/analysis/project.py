@@ -8,19 +8,20 @@ folder is on its path), below the top of its package, and below the project's ro
 tree, the paths given). Keras, TensorFlow and the libraries around them are never looked for
 there: the analysis knows them from the catalogue.
 
-Parsed modules are kept for the run, keyed by their content's hash, so a module many files
-import is read once per process. A module that cannot be read or parsed is as good as missing:
+Parsed modules are kept for the run, keyed by file, modification time and size (the most
+recent 256), so a module many files import is read once per process; installed libraries
+(site-packages) are never the project. A module that cannot be read or parsed is as good as missing:
 the import stays opaque (at most a manual-review finding), never an error.
 """
 
 from __future__ import annotations
 
 import ast
-import hashlib
 import os
 import re
 import sys
 import warnings
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -32,7 +33,11 @@ _KNOWN_ROOTS = frozenset(
 _OURS = b'"""Mask-aware Keras layers written by keras-mask-codemod'
 MAX_MODULE_BYTES = 2_000_000  # a generated file this large is no model code to follow
 
-_parsed: dict[str, ast.Module | None] = {}  # content hash -> tree, for the run (per process)
+# Per process, for the run: modules read (by file, mtime and size; the most recent kept) and
+# where each imported name was found.
+MAX_MODULES_KEPT = 256
+_read: OrderedDict[tuple[str, int, int], ProjectModule | None] = OrderedDict()
+_found: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
 _producer_modules: dict[tuple[str, int], bool] = {}  # (file, depth) -> may hold a producer
 # An import line; `"` may open it, as in a notebook's JSON (a cell's source is a list of strings).
 _IMPORT = re.compile(
@@ -44,11 +49,12 @@ _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ()))
 
 @dataclass(frozen=True)
 class ProjectModule:
-    """A module of the project: its file (as found, relative when the importer's was) and tree."""
+    """A module of the project: its file and tree, and its nodes (id -> file), which the
+    analysis of a file importing it treats as another module's."""
 
     path: str
     tree: ast.Module
-    lines: tuple[str, ...] = field(repr=False, default=())
+    nodes: dict[int, str] = field(repr=False, default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,16 @@ class ProjectImports:
 
     def find(self, module: str, importer: str | None = None) -> str | None:
         """The file of `module` ("pkg.layers", ".base", "..common") imported from `importer`
-        (default: this file), or None when it is not the project's."""
-        importer = importer or self.path
+        (default: this file), or None when it is not the project's (once per process for each
+        module, importing folder and roots)."""
+        folder = os.path.dirname(os.path.abspath(importer or self.path))
+        key = (module, folder, self.roots)
+        if key not in _found:
+            _found[key] = None if _installed(folder) else self._find(module, folder)
+        return _found[key]
+
+    def _find(self, module: str, folder: str) -> str | None:
+        importer = os.path.join(folder, "__init__.py")  # any file of that folder
         level = len(module) - len(module.lstrip("."))
         parts = [part for part in module.lstrip(".").split(".") if part]
         if level:
@@ -101,20 +115,32 @@ class ProjectImports:
         """The module in `file`, parsed (once per content), or None when it cannot be, or when
         it is the helpers module we wrote: its layers are known as ours (names.classify)."""
         try:
+            stat = os.stat(file)
+        except OSError:
+            return None
+        key = (os.path.abspath(file), stat.st_mtime_ns, stat.st_size)
+        if key in _read:
+            _read.move_to_end(key)
+            return _read[key]
+        module = self._read(file)
+        _read[key] = module
+        if len(_read) > MAX_MODULES_KEPT:
+            _read.popitem(last=False)
+        return module
+
+    def _read(self, file: str) -> ProjectModule | None:
+        try:
             with open(file, "rb") as handle:
                 data = handle.read(MAX_MODULE_BYTES + 1)
         except OSError:
             return None
         if len(data) > MAX_MODULE_BYTES or data.lstrip(b"\xef\xbb\xbf").startswith(_OURS):
             return None
-        key = hashlib.blake2b(data, digest_size=16).hexdigest()
-        if key not in _parsed:
-            _parsed[key] = _parse(data)
-        tree = _parsed[key]
+        tree = _parse(data)
         if tree is None:
             return None
-        text = data.decode("utf-8", errors="replace")
-        return ProjectModule(file, tree, tuple(text.splitlines()))
+        nodes = {id(node): file for node in ast.walk(tree)}
+        return ProjectModule(file, tree, nodes)
 
     def _bases(self, importer: str) -> list[str]:
         folder = os.path.dirname(os.path.abspath(importer))
@@ -126,7 +152,8 @@ class ProjectImports:
             top = parent
         bases = [folder, top, *self.roots]
         bases += [os.path.join(root, "src") for root in self.roots]
-        return list(dict.fromkeys(os.path.abspath(base) for base in bases))
+        found = (os.path.abspath(base) for base in bases)
+        return [base for base in dict.fromkeys(found) if not _installed(base)]
 
 
 def _imported_modules(text: str) -> list[str]:
@@ -163,6 +190,12 @@ def _holds_producer(file: str, roots: tuple[str, ...], depth: int) -> bool:
     if may_contain_producer(data):
         return True
     return depth > 1 and ProjectImports(file, roots).imports_producer(data, depth - 1)
+
+
+def _installed(folder: str) -> bool:
+    """Whether `folder` is in an installed library's place: never the project."""
+    parts = folder.replace("\\", "/").split("/")
+    return "site-packages" in parts or "dist-packages" in parts
 
 
 def _module_file(base: str, parts: Sequence[str]) -> str | None:

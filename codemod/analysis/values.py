@@ -37,6 +37,15 @@ class ModuleRef(Value):
 
 
 @dataclass(eq=False)
+class LazyImport(Value):
+    """`from module import name` of the project's own module, run when the name is first used."""
+
+    module: str
+    name: str
+    importer: str  # the file whose import it is (relative imports count from there)
+
+
+@dataclass(eq=False)
 class ProjectModuleRef(Value):
     """A module of the project, run by the analysis: its variables (a Scope)."""
 
