@@ -388,18 +388,28 @@ def _imported_modules(module: cst.Module) -> dict[str, str]:
 def _insert_import(module: cst.Module, statement: cst.SimpleStatementLine, root: str) -> cst.Module:
     """Put an import where isort (and ruff's I rules) would: in the block of imports that holds
     the file's Keras imports, in sorted place. Else before the first import of `root`'s family,
-    else after the imports. Placed first in a block, it takes over the block's leading blank
-    lines and comments, so the block stays separated as it was."""
+    else after the imports (`_insert` keeps the blocks separated as they were)."""
     body = list(module.body)
     position, first_in_block = _sorted_position(body, statement)
     if position is None:
         position = _import_position(body, root)
         first_in_block = position < len(body) and position >= _header_end(body)
+    _insert(body, position, statement, first_in_block)
+    return module.with_changes(body=body)
+
+
+def _insert(
+    body: list[cst.BaseStatement],
+    position: int,
+    statement: cst.SimpleStatementLine,
+    first_in_block: bool,
+) -> None:
+    """Insert `statement` at `position`; placed first in a block, it takes over the block's
+    leading blank lines and comments, so the block stays separated as it was."""
     if first_in_block and position < len(body):
         statement = statement.with_changes(leading_lines=body[position].leading_lines)
         body[position] = body[position].with_changes(leading_lines=[])
     body.insert(position, statement)
-    return module.with_changes(body=body)
 
 
 _KERAS_ROOTS = frozenset({"keras", "tensorflow", "tf_keras"})
@@ -483,12 +493,9 @@ def add_from_import(
         body[existing] = statement.with_changes(leading_lines=body[existing].leading_lines)
         return module.with_changes(body=body)
     position, first_in_block, new_block = _first_party_position(body, statement, source)
-    if first_in_block and position < len(body):
-        statement = statement.with_changes(leading_lines=body[position].leading_lines)
-        body[position] = body[position].with_changes(leading_lines=[])
-    elif new_block:
+    if new_block:
         statement = statement.with_changes(leading_lines=[cst.EmptyLine()])
-    body.insert(position, statement)
+    _insert(body, position, statement, first_in_block)
     return module.with_changes(body=body)
 
 

@@ -400,13 +400,7 @@ class _Transformer(cst.CSTTransformer):
         if any(len(step) + len(self._module.code_for_node(arg)) + 1 > self._line_length
                for arg in bare):  # fmt: skip
             return None
-        spaced = [
-            arg.with_changes(
-                comma=cst.Comma(whitespace_after=_newline(step if n < len(args) - 1 else indent))
-            )
-            for n, arg in enumerate(bare)
-        ]
-        return call.with_changes(whitespace_before_args=_newline(step), args=spaced)
+        return self._one_argument_per_line(call, indent)
 
     # Sequential lists ----------------------------------------------------------------------------
 
