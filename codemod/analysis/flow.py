@@ -250,6 +250,7 @@ class Graph:
             if self._elsewhere(layer.node)
         )
         converts = [layer for layer in converts if not self._elsewhere(layer.node)]
+        producer_nodes = [node for node in self._nodes if node.layer is trace.producer]
         detail = pending.detail
         if pending.code is Code.MANUAL_REVIEW and pending.destroyer is not None:
             detail = f"may reach {pending.label} ({self._where(line)}): {detail}"
@@ -270,7 +271,7 @@ class Graph:
             and pending.destroyer.origin == "keras",
             path_blockers=tuple(dict.fromkeys(blockers)),
             downstream_destroyers=tuple(self._place(layer) for layer in converts[1:]),
-            targets=self._targets(trace.producer, pending, converts),
+            targets=self._targets(trace.producer, producer_nodes, pending, converts),
             keras_2=trace.producer.keras_2
             or (pending.destroyer is not None and pending.destroyer.keras_2),
             keras_module=trace.producer.keras_module,
@@ -278,9 +279,7 @@ class Graph:
             and uses_but_drops_mask(pending.destroyer),
             detail=detail,
             converts_elsewhere=elsewhere_converts,
-            producer_indexed_at=self._indexed_at(
-                [node for node in self._nodes if node.layer is trace.producer]
-            ),
+            producer_indexed_at=self._indexed_at(producer_nodes),
             destroyer_indexed_at=self._indexed_at(pending.nodes),
         )
 
@@ -291,13 +290,13 @@ class Graph:
                 return self._where_node(self._indexed[node.site])
         return ""
 
-    def _targets(self, producer: Layer, pending: _Pending, converts: list[Layer]) -> Targets:
+    def _targets(
+        self, producer: Layer, applied: list[Node], pending: _Pending, converts: list[Layer]
+    ) -> Targets:
         destroyer = pending.destroyer
         return Targets(
             producer=self._span(producer.node),
-            producer_sites=tuple(
-                self._site(node) for node in self._nodes if node.layer is producer
-            ),
+            producer_sites=tuple(self._site(node) for node in applied),
             destroyer=self._span(destroyer.node) if destroyer is not None else None,
             destroyer_sites=tuple(self._site(node) for node in pending.nodes),
             convert=tuple((self._span(layer.node), _class_name(layer)) for layer in converts),

@@ -209,16 +209,11 @@ class Interpreter:
                     scope.star_modules.append(module)
                     self.star_import_project(module, scope)
                 else:
-                    path = f"{module}.{alias.name}"
-                    found = self.imports is not None and self.imports.find(
-                        module, self.importers[-1]
-                    )
-                    found = found or (
-                        self.imports is not None and self.imports.find(path, self.importers[-1])
-                    )
-                    # The project's module is run only when the name is used (LazyImport).
-                    value = LazyImport(module, alias.name, self.importers[-1]) if found else None
-                    scope.vars[alias.asname or alias.name] = value or ModuleRef(path)
+                    # A project module is run only when the name is used (LazyImport).
+                    value: Value = ModuleRef(f"{module}.{alias.name}")
+                    if self.project_file(module, alias.name) is not None:
+                        value = LazyImport(module, alias.name, self.importers[-1])
+                    scope.vars[alias.asname or alias.name] = value
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             function = Function(stmt, scope)
             scope.vars[stmt.name] = function
@@ -286,19 +281,26 @@ class Interpreter:
         `module.name`; None when it is not the project's (or the name is not found there)."""
         if self.imports is None:
             return None
-        importer = self.importers[-1]
-        submodule = module + name if module.endswith(".") else f"{module}.{name}"
-        file = self.imports.find(submodule, importer)
+        file = self.imports.find(_submodule(module, name), self.importers[-1])
         if file is not None:
             loaded = self.load(file)
             if loaded is not None:
                 return ProjectModuleRef(loaded)
-        file = self.imports.find(module, importer)
+        file = self.imports.find(module, self.importers[-1])
         loaded = self.load(file) if file is not None else None
         value = loaded.vars.get(name) if loaded is not None else None
         if isinstance(value, LazyImport):  # a name that module imports in turn
             value = loaded.vars[name] = self.resolve(value)  # type: ignore[union-attr]
         return value
+
+    def project_file(self, module: str, name: str) -> str | None:
+        """The project's file `from module import name` reads: the submodule's, or the module's."""
+        if self.imports is None:
+            return None
+        importer = self.importers[-1]
+        return self.imports.find(_submodule(module, name), importer) or self.imports.find(
+            module, importer
+        )
 
     def project_module(self, module: str) -> Value | None:
         """`import module` when it is the project's own: its variables, run once."""
@@ -1169,3 +1171,8 @@ class Interpreter:
         )
         self.graph.opaque(label, tensor, site, "so the layers after it are unknown")
         return Tensor()
+
+
+def _submodule(module: str, name: str) -> str:
+    """`from module import name` as the dotted name of a submodule: `pkg.name`, `.name`."""
+    return module + name if module.endswith(".") else f"{module}.{name}"

@@ -75,17 +75,16 @@ class ProjectImports:
         return _found[key]
 
     def _find(self, module: str, folder: str) -> str | None:
-        importer = os.path.join(folder, "__init__.py")  # any file of that folder
         level = len(module) - len(module.lstrip("."))
         parts = [part for part in module.lstrip(".").split(".") if part]
         if level:
-            base = os.path.dirname(os.path.abspath(importer))
+            base = folder
             for _ in range(level - 1):
                 base = os.path.dirname(base)
             return _module_file(base, parts)
         if not parts or parts[0] in _KNOWN_ROOTS:
             return None
-        for base in self._bases(importer):
+        for base in self._bases(folder):
             found = _module_file(base, parts)
             if found is not None:
                 return found
@@ -112,8 +111,9 @@ class ProjectImports:
         return False
 
     def read(self, file: str) -> ProjectModule | None:
-        """The module in `file`, parsed (once per content), or None when it cannot be, or when
-        it is the helpers module we wrote: its layers are known as ours (names.classify)."""
+        """The module in `file`, parsed (once per file, modification time and size), or None
+        when it cannot be, or when it is the helpers module we wrote: its layers are known as
+        ours (names.classify)."""
         try:
             stat = os.stat(file)
         except OSError:
@@ -142,8 +142,8 @@ class ProjectImports:
         nodes = {id(node): file for node in ast.walk(tree)}
         return ProjectModule(file, tree, nodes)
 
-    def _bases(self, importer: str) -> list[str]:
-        folder = os.path.dirname(os.path.abspath(importer))
+    def _bases(self, folder: str) -> list[str]:
+        """Where an absolute import from a file of `folder` is looked for."""
         top = folder
         while os.path.isfile(os.path.join(top, "__init__.py")):
             parent = os.path.dirname(top)

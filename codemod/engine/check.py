@@ -101,10 +101,6 @@ def _analyse(program: Program, options: Options) -> FileReport:
 
 
 def check_stdin(raw: bytes, options: Options) -> FileReport:
-    if options.stdin_filename:  # its imports are resolved from the name it is given
-        options = dataclasses.replace(
-            options, project_roots=project_roots([options.stdin_filename])
-        )
     return run_stdin(raw, _Check(options))
 
 

@@ -260,10 +260,6 @@ def _helpers_cell(program: Program, result, options: Options) -> bytes | None:
 
 
 def fix_stdin(raw: bytes, options: Options) -> FixReport:
-    if options.stdin_filename:  # its imports are resolved from the name it is given
-        options = dataclasses.replace(
-            options, project_roots=project_roots([options.stdin_filename])
-        )
     return run_stdin(raw, _Fix(options))
 
 

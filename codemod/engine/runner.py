@@ -11,6 +11,7 @@ notebook is met, so that checking Python files starts fast.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from codemod.config import Options
 from codemod.engine.discover import discover
+from codemod.engine.git_state import project_roots
 from codemod.engine.parallel import collect, run_in_order
 from codemod.engine.sources import Source, SourceError, decode_source, encode_like, read_source
 
@@ -118,8 +120,12 @@ def run_file(path: str, job: Job[Report]) -> Report:
 
 
 def run_stdin(raw: bytes, job: Job[Report]) -> Report:
-    """Stdin, named by `--stdin-filename` (a notebook when it ends in .ipynb), else "-"."""
+    """Stdin, named by `--stdin-filename` (a notebook when it ends in .ipynb), else "-". Its
+    imports of the project's modules are resolved from the name it is given."""
     path = job.options.stdin_filename or "-"
+    if job.options.stdin_filename:
+        options = dataclasses.replace(job.options, project_roots=project_roots([path]))
+        job = dataclasses.replace(job, options=options)  # type: ignore[type-var]
     try:
         source = decode_source(raw, path)
     except SourceError as error:
