@@ -14,7 +14,6 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from codemod.analysis import rules
 from codemod.analysis.findings import Code, Finding, Place, Producer, Site, Span, Targets
 from codemod.analysis.values import Layer, Node, Tensor, Trace
 from codemod.catalogue import HelperMask, Passes
@@ -175,6 +174,8 @@ class Graph:
             if not trace.certain:
                 code = Code.MANUAL_REVIEW
             else:  # the rule covering this producer and layer (codemod/analysis/rules/)
+                from codemod.analysis import rules  # loads every rule: only once there is a finding
+
                 family = layer.fact.family if layer.fact is not None else None
                 kind = trace.producer.producer.kind  # type: ignore[union-attr]
                 code = rules.at_destroyer(kind, family).code

@@ -65,6 +65,8 @@ class Scope:
     def __init__(self, parent: Scope | None = None) -> None:
         self.vars: dict[str, Value] = {}
         self.parent = parent
+        # The project module (its file) whose code runs in this scope; None for the file analysed.
+        self.file: str | None = parent.file if parent is not None else None
         self.star_modules: list[str] = []
         self.made: list[Scope] = parent.made if parent is not None else []
         self.made.append(self)  # every scope of the run, so that release() can empty them all
@@ -104,8 +106,9 @@ class Interpreter:
         foreign: dict[int, str] | None = None,
     ) -> None:
         self.tree = tree
-        # The project's modules this file imports (project.py): run once each, on demand. Their
-        # nodes are `foreign` (id -> file): findings located there belong to their own file.
+        # The project's modules this file imports (project.py): run once each, on demand. The
+        # nodes of theirs that run are `foreign` (id -> file): findings located there belong to
+        # their own file.
         self.imports = imports
         self.foreign: dict[int, str] = foreign if foreign is not None else {}
         self.loaded: dict[str, Scope | None] = {}
@@ -197,6 +200,8 @@ class Interpreter:
         self.budget -= 1
         if self.budget < 0:
             return
+        if scope.file is not None:  # another module's code: its findings are placed there
+            self.foreign[id(stmt)] = scope.file
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 bound = alias.asname or alias.name.split(".", 1)[0]
@@ -334,9 +339,9 @@ class Interpreter:
             return None
         scope = Scope(self.module_scope)
         scope.parent = None  # a module of its own (Scope(parent) only shares the release list)
+        scope.file = module.path
         self.loaded[key] = scope
         self._modules.append(module.tree)
-        self.foreign.update(module.nodes)
         counts = len(self.functions), len(self.classes), len(self.sequentials)
         self.importers.append(file)
         try:
@@ -445,6 +450,8 @@ class Interpreter:
     def eval(self, expr: ast.expr | None, scope: Scope) -> Value:
         if expr is None:
             return UNKNOWN
+        if scope.file is not None:
+            self.foreign[id(expr)] = scope.file
         if isinstance(expr, ast.Constant):
             return Const(expr.value)
         if isinstance(expr, ast.Name):
@@ -636,7 +643,7 @@ class Interpreter:
     # Calls --------------------------------------------------------------------------------------
 
     def call(self, expr: ast.Call, scope: Scope) -> Value:
-        if self.imports is None or id(expr) in self.foreign:
+        if self.imports is None or scope.file is not None:
             return self.evaluate_call(expr, scope)
         self.graph.entries.append(expr)  # a call of this file: where another module is entered
         try:

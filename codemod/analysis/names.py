@@ -17,7 +17,6 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from importlib import resources
 
 from codemod.catalogue import (
     HELPER_FUNCTIONS,
@@ -228,6 +227,8 @@ def template_of_header(line: str) -> Template | None:
 @functools.cache
 def template_text(file: str) -> str:
     """The text of a helper template, `KERAS_3_TEMPLATE` or `KERAS_2_TEMPLATE`."""
+    from importlib import resources  # only for helpers' text: the analysis of most files needs none
+
     folder = resources.files("codemod").joinpath("rewrite").joinpath("templates")
     return folder.joinpath(file).read_text("utf-8")
 

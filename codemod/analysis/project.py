@@ -17,13 +17,14 @@ the import stays opaque (at most a manual-review finding), never an error.
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 import sys
 import warnings
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Top-level packages the catalogue models: a project file of that name is never taken for them.
 _KNOWN_ROOTS = frozenset(
@@ -49,12 +50,11 @@ _NOT_PROJECT = _KNOWN_ROOTS | _STDLIB
 
 @dataclass(frozen=True)
 class ProjectModule:
-    """A module of the project: its file and tree, and its nodes (id -> file), which the
-    analysis of a file importing it treats as another module's."""
+    """A module of the project: its file and tree (the analysis of a file importing it runs the
+    tree's code in scopes that know this file, interpreter.Scope)."""
 
     path: str
     tree: ast.Module
-    nodes: dict[int, str] = field(repr=False, default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,16 @@ class ProjectImports:
     path: str
     roots: tuple[str, ...] = ()
 
+    @functools.cached_property
+    def folder(self) -> str:
+        """The file's absolute folder (asked for each import the file makes)."""
+        return _folder_of(self.path)
+
     def find(self, module: str, importer: str | None = None) -> str | None:
         """The file of `module` ("pkg.layers", ".base", "..common") imported from `importer`
         (default: this file), or None when it is not the project's (once per process for each
         module, importing folder and roots)."""
-        folder = os.path.dirname(os.path.abspath(importer or self.path))
+        folder = self.folder if importer is None else _folder_of(importer)
         key = (module, folder, self.roots)
         if key not in _found:
             _found[key] = None if _installed(folder) else self._find(module, folder)
@@ -94,7 +99,7 @@ class ProjectImports:
         """Whether the file imports a module of the project that may hold a mask producer (the
         cheap text test on its bytes), directly or through `depth` - 1 more imports: such a file
         is analysed though its own text names no producer."""
-        if _installed(os.path.dirname(os.path.abspath(self.path))):
+        if _installed(self.folder):
             return False  # an installed library imports no module of the project (find)
         data = text.encode("utf-8", errors="surrogateescape") if isinstance(text, str) else text
         if b"\r" in data:  # old Mac endings: lines are split at \n only
@@ -103,7 +108,7 @@ class ProjectImports:
             file = self.find(module)
             if file is None:
                 continue
-            key = (os.path.abspath(file), depth)
+            key = (file, depth)  # find gives absolute paths
             if key not in _producer_modules:
                 _producer_modules[key] = False  # a cycle: not through itself
                 _producer_modules[key] = _holds_producer(file, self.roots, depth)
@@ -140,8 +145,7 @@ class ProjectImports:
         tree = _parse(data)
         if tree is None:
             return None
-        nodes = {id(node): file for node in ast.walk(tree)}
-        return ProjectModule(file, tree, nodes)
+        return ProjectModule(file, tree)
 
     def _bases(self, folder: str) -> list[str]:
         """Where an absolute import from a file of `folder` is looked for."""
@@ -205,6 +209,10 @@ def _holds_producer(file: str, roots: tuple[str, ...], depth: int) -> bool:
     if may_contain_producer(data):
         return True
     return depth > 1 and ProjectImports(file, roots).imports_producer(data, depth - 1)
+
+
+def _folder_of(file: str) -> str:
+    return os.path.dirname(file if os.path.isabs(file) else os.path.abspath(file))
 
 
 def _installed(folder: str) -> bool:

@@ -1,34 +1,49 @@
 """Run one function over many files in worker processes, results in the order of the inputs.
 
-Files whose bytes cannot hold a mask producer (the cheap text test) are settled in this process
-without a worker; only the others ("candidates") go to the pool, and only when there are enough
-of them to pay for starting workers (a single candidate never starts one). Workers are forked
-on Linux from a process that has one thread: a forked worker starts at once, with the modules
-already imported. A process with threads (a progress bar's) starts them with forkserver, spawn
-where there is none: a fork copies only the calling thread, so a lock another thread held would
-stay held in the worker. Results stream back in input order whatever the scheduling, so output is
-deterministic and memory stays bounded by the pool's window, not by the size of the tree.
-Within a window the largest files go first, so the run is not held up by one big file at the end.
+Files whose bytes cannot hold a mask producer (the cheap text test) are settled without
+analysis; only the others ("candidates") are worked on. Two ways to share the work:
+
+- Forked workers, on Linux, from a process with one thread, over a tree of many files: a forked
+  worker starts at once with the modules imported, so the workers read the files too. Each takes
+  a run of paths, tests them and works on the candidates, and the test of the whole tree is
+  shared between the cores.
+- Otherwise (a process with threads, such as a progress bar's, or another system) workers start
+  with forkserver, spawn where there is none, which costs about as much as analysing a dozen
+  files. This process tests every file first; the candidates go to workers only when there are
+  enough of them to pay for that (a single candidate never starts one). Within a window the
+  largest files go first, so the run is not held up by one big file at the end. A bare fork
+  there would copy only the calling thread: a lock another thread held would stay held.
+
+Results stream back in input order whatever the scheduling, so output is deterministic and
+memory stays bounded by the pool's window, not by the size of the tree.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from codemod.analysis import may_contain_producer
 from codemod.analysis.project import ProjectImports
+
+if TYPE_CHECKING:  # multiprocessing is imported when workers start: most runs need none
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Result = TypeVar("Result")
 
 # Starting a worker costs about as much as analysing a dozen files, so fewer stay in-process.
 MIN_CANDIDATES_FOR_WORKERS = 16
+# Forking workers costs about as much as testing this many files (forked workers test them).
+MIN_FILES_FOR_FORKED_WORKERS = 256
+PATHS_PER_FORKED_TASK = 16
+# Runs of paths out at once per forked worker: enough that a run dense with candidates does not
+# leave the other workers idle while its results are awaited in order.
+FORKED_TASKS_PER_WORKER_IN_FLIGHT = 8
 # Results are taken in path order; at most two windows of this many files per worker are
 # submitted at once, which bounds the memory held by finished results whatever the tree size.
 FILES_PER_WORKER_IN_FLIGHT = 32
@@ -72,6 +87,9 @@ def run_in_order(
 ) -> Iterator[Result]:
     """`work(path)` for candidates and `settle(path)` (cheap, here) for the rest, in path order.
     `roots` bound the project whose modules the files may import (analysis/project.py)."""
+    if jobs > 1 and len(paths) >= MIN_FILES_FOR_FORKED_WORKERS and _can_fork():
+        yield from _forked(work, settle, paths, jobs, roots)
+        return
     sizes = [candidate_size(path, roots) for path in paths]
     chosen = [index for index, size in enumerate(sizes) if size is not None]
     if jobs <= 1 or len(chosen) < MIN_CANDIDATES_FOR_WORKERS:
@@ -79,12 +97,7 @@ def run_in_order(
             yield settle(path) if size is None else work(path)
         return
     workers = min(jobs, len(chosen))
-    context = multiprocessing.get_context(_start_method())
-    sys.stdout.flush()  # a forked worker would write out what is still buffered here again
-    sys.stderr.flush()
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_the_parent
-    ) as pool:
+    with _pool(workers) as pool:
         window = workers * FILES_PER_WORKER_IN_FLIGHT
         batches = [chosen[start : start + window] for start in range(0, len(chosen), window)]
         pending: dict[int, tuple[Future[list[Result]], int]] = {}
@@ -113,11 +126,54 @@ def run_in_order(
             raise
 
 
-def _start_method() -> str:
+def _forked(
+    work: Callable[[str], Result],
+    settle: Callable[[str], Result],
+    paths: Sequence[str],
+    jobs: int,
+    roots: tuple[str, ...],
+) -> Iterator[Result]:
+    """Forked workers test and work on runs of paths; settled files come back as None and are
+    settled here."""
+    runs = [
+        paths[i : i + PATHS_PER_FORKED_TASK] for i in range(0, len(paths), PATHS_PER_FORKED_TASK)
+    ]
+    ahead = jobs * FORKED_TASKS_PER_WORKER_IN_FLIGHT
+    with _pool(jobs, fork=True) as pool:
+        pending: deque[Future[list[Result | None]]] = deque()
+        try:
+            for run in runs[:ahead]:
+                pending.append(pool.submit(_test_and_work, work, roots, list(run)))
+            for number, run in enumerate(runs):
+                results = pending.popleft().result()
+                if number + ahead < len(runs):
+                    pending.append(
+                        pool.submit(_test_and_work, work, roots, list(runs[number + ahead]))
+                    )
+                for path, result in zip(run, results):
+                    yield settle(path) if result is None else result
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _pool(workers: int, fork: bool = False) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
-    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
+    method = "fork" if fork else "forkserver" if "forkserver" in methods else "spawn"
+    sys.stdout.flush()  # a forked worker would write out what is still buffered here again
+    sys.stderr.flush()
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_leave_interrupts_to_the_parent,
+    )
+
+
+def _can_fork() -> bool:
+    return sys.platform == "linux" and threading.active_count() == 1
 
 
 def collect(
@@ -164,3 +220,9 @@ def _tasks(batch: list[int], sizes: Sequence[int | None], workers: int) -> list[
 
 def _work_each(work: Callable[[str], Result], paths: list[str]) -> list[Result]:
     return [work(path) for path in paths]
+
+
+def _test_and_work(
+    work: Callable[[str], Result], roots: tuple[str, ...], paths: list[str]
+) -> list[Result | None]:
+    return [None if candidate_size(path, roots) is None else work(path) for path in paths]
