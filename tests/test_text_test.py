@@ -1,6 +1,7 @@
-"""The cheap text test decides which files are parsed at all: it may let a file through that has no
-producer, never skip one that has. Tables of sources it must skip and must keep, and a sweep over
-every source whose analysis finds something."""
+"""The cheap text test decides which files are parsed at all, and a look at the tree whether the
+interpreter runs: both may let a file through that has no producer, never skip one that has.
+Tables of sources the text test must skip and must keep, and sweeps over the golden inputs and
+rule examples: each with a finding passes, and the findings do not change when neither skips."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import pytest
 
 from codemod.analysis import analyze, may_contain_producer
+from codemod.analysis.project import ProjectImports
 from codemod.analysis.rules import RULES
 from tests.golden import case_imports, cases
 
@@ -65,34 +67,35 @@ def test_a_file_that_may_hold_a_producer_is_kept(source: str | bytes) -> None:
         assert may_contain_producer(source.encode())
 
 
-def sources_with_findings() -> dict[str, str]:
-    """Every golden input and every rule's INVALID example, and what their analysis finds."""
-    found = {}
+def all_sources() -> dict[str, tuple[str, ProjectImports | None]]:
+    """Every golden input and every rule example, with how it reaches its project's modules."""
+    found: dict[str, tuple[str, ProjectImports | None]] = {}
     for case in cases():
         text = (case / "input.py").read_text(encoding="utf-8", errors="replace")
-        if analyze(text, imports=case_imports(case)):
-            found[case.name] = text
+        found[case.name] = (text, case_imports(case))
     for rule in RULES:
-        for number, text in enumerate(rule.invalid):
-            found[f"{rule.code.value}-invalid-{number}"] = text
+        for kind in ("valid", "invalid"):
+            for number, text in enumerate(getattr(rule, kind)):
+                found[f"{rule.code.value}-{kind}-{number}"] = (text, None)
     return found
 
 
 def test_every_source_with_a_finding_passes_the_text_test() -> None:
-    found = sources_with_findings()
+    """Golden inputs and rule examples with findings: each passes the text test, or imports a
+    module of its case that does."""
+    found = {
+        name: (text, imports)
+        for name, (text, imports) in all_sources().items()
+        if analyze(text, imports=imports)
+    }
     assert len(found) > 60
     missed = [
         name
-        for name, text in found.items()
+        for name, (text, imports) in found.items()
         if not may_contain_producer(text)
-        and not (name[0] in "pn" and case_imports_producer(name, text))
+        and not (imports is not None and imports.imports_producer(text))
     ]
     assert missed == []
-
-
-def case_imports_producer(name: str, text: str) -> bool:
-    case = next(case for case in cases() if case.name == name)
-    return case_imports(case).imports_producer(text)
 
 
 def test_a_notebook_passes_as_its_json_bytes() -> None:
@@ -104,3 +107,53 @@ def test_a_notebook_passes_as_its_json_bytes() -> None:
         "nbformat_minor": 5,
     }
     assert may_contain_producer(json.dumps(notebook, indent=1).encode())
+
+
+def test_every_producer_word_holds_the_prefilter() -> None:
+    """may_contain_producer looks for "ask" first, then for the words: each must hold it."""
+    from codemod.analysis import _PRODUCER_WORDS
+
+    assert all("ask" in word for word in _PRODUCER_WORDS)
+
+
+def test_the_interpreter_is_skipped_only_where_it_would_find_nothing(monkeypatch) -> None:
+    """A file whose only words are a layer's own mask methods is run only if a class of it makes
+    a mask of its own: the findings are the same as when every file is run."""
+    from codemod import analysis
+
+    sources = all_sources()
+    gated = {name: analyze(text, imports=imports) for name, (text, imports) in sources.items()}
+    monkeypatch.setattr(analysis, "_TEXT_TEST_OFF", True)
+    for name, (text, imports) in sources.items():
+        assert analyze(text, imports=imports) == gated[name], name
+
+
+PASSES_THE_MASK_ON = """\
+import keras
+from keras import layers
+
+
+class Scale(layers.Layer):
+    def call(self, inputs):
+        return inputs * 2.0
+
+    def compute_mask(self, inputs, mask=None):
+        return mask
+
+
+x = keras.Input((8, 4))
+y = layers.Conv1D(4, 3)(Scale()(x))
+"""
+
+
+def test_a_file_of_mask_methods_that_make_no_mask_is_not_run(monkeypatch) -> None:
+    from codemod.analysis import interpreter
+
+    def run(self) -> None:
+        raise AssertionError("the interpreter ran")
+
+    assert may_contain_producer(PASSES_THE_MASK_ON)
+    monkeypatch.setattr(interpreter.Interpreter, "run", run)
+    assert analyze(PASSES_THE_MASK_ON) == []
+    with pytest.raises(AssertionError, match="ran"):  # a class making its own mask is run
+        analyze(PASSES_THE_MASK_ON.replace("return mask", "return inputs != 0"))

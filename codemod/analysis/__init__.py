@@ -7,7 +7,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -39,6 +39,11 @@ _WORD_USES = {
     "_keras_mask": re.compile(r"(?<=set)_keras_mask\b|_keras_mask[\s\\]*=(?!=)"),
     "Lambda": re.compile(r"(?<!\w)Lambda\b"),
 }
+# Words of a layer that makes a mask. A file whose only words are a layer's own mask methods
+# (`def compute_mask`, `_keras_mask`) holds a producer only if one of its classes makes a mask of
+# its own (Interpreter.makes_own_mask): a framework's files define many such methods, most of
+# them passing the mask on, and this is decided from the tree without running the file.
+_LAYER_WORDS = ("Masking", "mask_zero", "Lambda")
 _PLAIN_IMPORT = re.compile(r"[ \t]*(?:from[ \t]+[\w.]+[ \t]+import\b|import\b)[^;]*$")
 _ALIAS = re.compile(r"[ \t]+as[ \t]+(\w+)")
 _MASK_KEYWORD = re.compile(r"\bmask\s*=(?!=)")
@@ -69,21 +74,31 @@ def may_contain_producer(source: bytes | str) -> bool:
     """
     if _TEXT_TEST_OFF:
         return True
+    # Every word holds "ask": one search settles most files before the five.
     if isinstance(source, bytes):
-        if not any(word in source for word in _PRODUCER_BYTES) and b"Lambda" not in source:
+        if not (b"ask" in source and any(word in source for word in _PRODUCER_BYTES)) and (
+            b"Lambda" not in source
+        ):
             return False
         source = source.decode("latin-1")  # the words are ASCII: same places, any encoding
-    elif not any(word in source for word in _PRODUCER_WORDS) and "Lambda" not in source:
+    elif not ("ask" in source and any(word in source for word in _PRODUCER_WORDS)) and (
+        "Lambda" not in source
+    ):
         return False
     if "keras-mask-codemod" in source:  # our helpers' header, a comment line
         return True
-    for word, use in _WORD_USES.items():
-        position = source.find(word)
+    return _uses_any(source, _WORD_USES)
+
+
+def _uses_any(text: str, words: Iterable[str]) -> bool:
+    for word in words:
+        use = _WORD_USES[word]
+        position = text.find(word)
         while position >= 0:
-            match = use.match(source, position)
-            if match is not None and _used(source, match):
+            match = use.match(text, position)
+            if match is not None and _used(text, match):
                 return True
-            position = source.find(word, position + len(word))
+            position = text.find(word, position + len(word))
     return False
 
 
@@ -165,13 +180,30 @@ def analyze(
 
     graph = Graph(place, where=_where(locate), foreign=foreign)
     try:
-        Interpreter(tree, graph, target.catalogue, lines, imports, foreign).run()
+        if _may_produce(text, tree, imports):
+            Interpreter(tree, graph, target.catalogue, lines, imports, foreign).run()
         findings = [_on_target(f, target) for f in graph.findings()]
         if "keras-mask-codemod" in text:  # the header of helpers we pasted
             findings += outdated_helpers(tree, lines)
     except RecursionError:
         raise AnalysisError(NESTING_TOO_DEEP) from None
     return [_in_cells(f, locate) for f in findings] if locate else findings
+
+
+def _may_produce(text: str, tree: ast.Module, imports: ProjectImports | None) -> bool:
+    """Whether a mask producer may be made in `text` (parsed as `tree`), or come from a module it
+    imports: the interpreter is run only then."""
+    from codemod.analysis.interpreter import Interpreter
+
+    return (
+        _TEXT_TEST_OFF
+        or _uses_any(text, _LAYER_WORDS)
+        or (imports is not None and imports.imports_producer(text))
+        or any(
+            isinstance(node, ast.ClassDef) and Interpreter.makes_own_mask(node)
+            for node in ast.walk(tree)
+        )
+    )
 
 
 def outdated_helpers(tree: ast.Module, lines: list[str]) -> list[Finding]:
