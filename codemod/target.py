@@ -10,9 +10,7 @@ target selects the catalogue release the analysis uses.
 from __future__ import annotations
 
 import ast
-import configparser
 import functools
-import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -258,6 +256,8 @@ def find_pin_files(start: Path) -> list[Path]:
 
 def read_pins(file: Path) -> list[Pin]:
     """The Keras and TensorFlow pins in one pin file; none when it cannot be read or parsed."""
+    import configparser  # for setup.cfg and its errors: imported only where pins are read
+
     reader = _READERS.get(file.name, _requirements_file)
     try:
         pins = list(reader(file))
@@ -360,6 +360,8 @@ def _package_lock(file: Path) -> Iterator[Pin]:
 
 
 def _pipfile_lock(file: Path) -> Iterator[Pin]:
+    import json
+
     data = json.loads(file.read_text("utf-8"))
     for section in ("default", "develop"):
         for name, entry in _table(_table(data).get(section)).items():
@@ -371,6 +373,8 @@ def _pipfile_lock(file: Path) -> Iterator[Pin]:
 
 def _setup_cfg(file: Path) -> Iterator[Pin]:
     """[options] install_requires and [options.extras_require]."""
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None)
     parser.read_string(file.read_text("utf-8"))
     values = []

@@ -22,7 +22,6 @@ import os
 import re
 import signal
 import stat
-import tempfile
 import threading
 import tokenize
 from collections.abc import Iterator
@@ -180,6 +179,8 @@ def _write_through_temporary(
     name: str, target: str, folder: str, data: bytes, old: os.stat_result | None,
     expected: bytes | None,
 ) -> None:  # fmt: skip
+    import tempfile  # only when writing: a check never needs it
+
     try:
         handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     except OSError as error:

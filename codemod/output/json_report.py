@@ -8,7 +8,6 @@ from collections import Counter
 from codemod import __version__
 from codemod.analysis.findings import Finding, Place
 from codemod.engine.check import RunReport
-from codemod.rewrite import auto
 from codemod.target import KerasTarget
 
 
@@ -23,6 +22,8 @@ def place(p: Place | None) -> dict[str, object] | None:
 
 def findings_json(path: str, findings: list[Finding]) -> list[dict[str, object]]:
     """One file's findings, each with the strategy `fix` (auto) would choose for it."""
+    from codemod.rewrite import auto  # the rewriting side: only for a report that says it
+
     choices = auto.choose(findings)
     return [finding_dict(path, f, choices[f].strategy) for f in findings]
 

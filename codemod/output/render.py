@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from codemod.output import github, json_report, terminal, text
+from codemod.output import github, terminal, text
 
 if TYPE_CHECKING:
     from codemod.config import Options
@@ -47,6 +47,8 @@ class CheckOutput:
 
     def finish(self, report: RunReport) -> None:
         if self.format == "json":
+            from codemod.output import json_report  # loads the rewriting side: only for JSON
+
             sys.stdout.write(json_report.render(report, self.options.target))
         elif self.format == "sarif":
             from codemod.output import sarif
@@ -124,6 +126,8 @@ class FixOutput:
         if self.report_path is not None:
             self._write_report(run)
         if self.format == "json":
+            from codemod.output import json_report  # loads the rewriting side: only for JSON
+
             self.messages.write(json_report.render_fix(run, self.dry_run, self.options.target))
         elif self.format == "sarif":
             from codemod.output import sarif
@@ -152,6 +156,8 @@ class FixOutput:
         from codemod.engine.sources import SourceError, write_atomic
 
         options = self.options
+        from codemod.output import json_report  # loads the rewriting side: only for JSON
+
         document = json_report.render_migration_report(
             run, options.strategy, self.dry_run, options.target
         )
