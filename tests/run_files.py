@@ -38,11 +38,14 @@ def execute_file(path: Path, search: Sequence[Path] = ()) -> ModuleType:
 
 
 def _modules_in(folders: list[str]) -> list[str]:
-    """The names of the imported modules whose files lie in `folders`."""
+    """The names of the imported modules whose files lie in `folders`, or that a file there
+    would be imported as (another case's `text_encoders` must not stand in for this one's)."""
+    stems = {path.stem for folder in folders for path in Path(folder).glob("*.py")}
     return [
         name
         for name, module in list(sys.modules.items())
         if str(Path(getattr(module, "__file__", None) or "/").parent) in folders
+        or (name in stems and getattr(module, "__file__", None))
     ]
 
 

@@ -51,14 +51,18 @@ def sample_batch(spec: dict) -> np.ndarray:
 
 def keras_warnings(case: Path, builder: str) -> list[str]:
     """Names of the layer classes Keras warns about while executing the file, building the model
-    (a `build_*` function, or a model the file builds at module level) and predicting."""
+    (a `build_*` function, or a model the file builds at module level), predicting and calling
+    it."""
     with warnings.catch_warnings(record=True) as caught, keras_registry_restored():
         warnings.simplefilter("always")
         module = execute_file(case / "input.py")  # p49 registers old helpers: not for later
         model = getattr(module, builder)
         if not isinstance(model, keras.Model):
             model = model()
-        model.predict(sample_batch(module.INPUT_SPEC), verbose=0)
+        batch = sample_batch(module.INPUT_SPEC)
+        model.predict(batch, verbose=0)
+        model(batch, training=False)  # a mask attached only when the model runs (p61) is seen
+        # here under jax's compiled predict of Keras 3.4 too
     found = [m for w in caught if (m := WARNING.search(str(w.message)))]
     return sorted({m.group(2) for m in found if not m.group(1).startswith(BIDIRECTIONAL_COPY)})
 

@@ -98,6 +98,8 @@ class Graph:
         self, layer: Layer, inputs: list[Tensor], traces: frozenset[Trace], node: Node
     ) -> set[Trace]:
         if layer.producer is not None:
+            if destroys_mask(layer):  # its mask comes from inside; the one it is given is lost
+                self._destroy(layer, traces, node)
             return {Trace(layer, doubt=layer.producer.doubt)}
         if layer.helper_mask is not None:
             return self._helper(layer, traces)
@@ -401,7 +403,9 @@ class Graph:
 
 def destroys_mask(layer: Layer) -> bool:
     """Keras warns "does not support masking" when a mask reaches this layer, and drops the mask."""
-    if layer.helper_mask is not None or layer.producer is not None:
+    if layer.helper_mask is not None:
+        return False
+    if layer.producer is not None and not layer.producer.at_run_time:
         return False
     if layer.origin == "user" and (layer.user_supports_masking or layer.user_compute_mask):
         return False

@@ -130,6 +130,7 @@ class Interpreter:
         last_line = tree.body[-1].end_lineno or 0 if tree.body else 0
         self.budget = 20_000 + 40 * last_line
         self._class_flags: dict[tuple[int, str], bool] = {}
+        self.class_results: dict[int, Value] = {}  # a class run on its own -> what call returned
 
     # Entry point ---------------------------------------------------------------------------------
 
@@ -150,15 +151,13 @@ class Interpreter:
     def _run(self) -> None:
         self.exec_block(self.tree.body, self.module_scope)
         done_functions: set[int] = set()
-        done_classes: set[int] = set()
         # Functions and classes defined while running may define more; run each once on its own.
         while True:
             todo_f = [f for f in self.functions if id(f.node) not in done_functions]
-            todo_c = [c for c in self.classes if id(c.node) not in done_classes]
+            todo_c = [c for c in self.classes if id(c.node) not in self.class_results]
             if not todo_f and not todo_c:
                 break
             for cls in todo_c:
-                done_classes.add(id(cls.node))
                 self.run_class(cls)
             for function in todo_f:
                 done_functions.add(id(function.node))
@@ -167,10 +166,14 @@ class Interpreter:
         for model in list(self.sequentials):
             self.run_sequential(model, Tensor(), model_output=True)
 
-    def run_class(self, cls: UserClass) -> None:
-        """Run a class's methods once with one shared `self`: __init__, build, the others, call.
+    def run_class(self, cls: UserClass) -> Value:
+        """Run a class's methods once with one shared `self`: __init__, build, the others, call;
+        return what its call returns (kept: a class is run once).
         __init__, build and call may come from a base class (the layers a base makes in its
         __init__ are the subclass's too)."""
+        if id(cls.node) in self.class_results:
+            return self.class_results[id(cls.node)]
+        self.class_results[id(cls.node)] = UNKNOWN  # a class made while it runs: not again
         instance = Instance(cls)
         own = [
             stmt.name
@@ -187,8 +190,11 @@ class Interpreter:
             method, owner = found
             function = Function(method, owner.scope, bound_self=instance, owner=owner)
             result = self.call_function(function, [], {}, standalone=True)
+            if name == "call":
+                self.class_results[id(cls.node)] = result
             if name == "call" and self.class_kind(cls) == Kind.MODEL and isinstance(result, Tensor):
                 self.graph.reaches_output(result)
+        return self.class_results[id(cls.node)]
 
     # Statements ---------------------------------------------------------------------------------
 
@@ -1006,7 +1012,30 @@ class Interpreter:
             and self.class_flag(cls, self.makes_own_mask)
         ):
             layer.producer = ProducerSpec("user-layer")
+        elif layer.producer is None and kind is Kind.BASE_LAYER and not layer.user_compute_mask:
+            layer.producer = self.mask_made_in_call(cls)
         return layer
+
+    def mask_made_in_call(self, cls: UserClass) -> ProducerSpec | None:
+        """A layer whose call returns what a producer inside it made (an encoder returning its
+        Embedding's output): the tensor keeps that mask when the model runs (predict, fit), but
+        a model being built does not see it (Keras 3). Reported for review: the mask exists, the
+        fixes we prove need it when the model is built."""
+        returned = self.run_class(cls)
+        if not isinstance(returned, Tensor):
+            return None
+        inner = [trace.producer for trace in returned.traces if trace.certain]
+        if not inner:
+            return None
+        made = " or ".join(dict.fromkeys(layer.name for layer in inner))
+        return ProducerSpec(
+            "user-layer",
+            doubt=(
+                f"{cls.node.name}'s call returns what its {made} makes, whose mask Keras keeps "
+                "when the model runs (predict, fit) but not while it is built"
+            ),
+            at_run_time=True,
+        )
 
     def super_keywords(self, cls: UserClass) -> dict[str, Value]:
         """Literal keywords a user subclass's __init__ passes up to the Keras layer it derives

@@ -62,6 +62,7 @@ class ProducerSpec:
     mask_value_literal: bool = True
     assumes: str = ""  # what the mask depends on: "mask_zero=True is build's default"
     set_in_class: str = ""  # the user class whose __init__ sets mask_zero, not the call
+    at_run_time: bool = False  # attached by a layer inside, only when the model runs
 
 
 @dataclass(eq=False)

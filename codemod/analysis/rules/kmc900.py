@@ -49,7 +49,8 @@ RULE = Rule(
     when=(
         "a producer is certainly there but its mask flows where static analysis cannot follow "
         "(a function from another module, a dynamic list, `mask_zero=some_variable`, "
-        "`return_sequences=flag`)"
+        "`return_sequences=flag`), or exists only when the model runs (a layer the user wrote "
+        "returns its Embedding's output)"
     ),
     invalid=(MASK_ZERO_FROM_A_VARIABLE,),
     valid=(LITERAL_MASK_ZERO,),
