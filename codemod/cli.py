@@ -42,6 +42,7 @@ app = typer.Typer(
     ),
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},  # the commands inherit it
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -68,7 +69,7 @@ def main_options(
 PathsArg = Annotated[
     Optional[list[str]],  # noqa: UP045
     typer.Argument(
-        help="Files and folders to check (default: .). Use - to read stdin.", metavar="PATH"
+        help="Files and folders to check (default: .). Use - to read stdin.", metavar="PATH..."
     ),
 ]
 FormatOpt = Annotated[
@@ -146,18 +147,20 @@ class SharedOptions:
         return self.paths == ["-"]
 
 
-def _with_shared_options(format_help: str | None = None) -> Callable[[Callable], Callable]:
+def _with_shared_options(
+    format_help: str | None = None, paths_help: str | None = None
+) -> Callable[[Callable], Callable]:
     """Make `command(shared: SharedOptions, **own)` a typer command that takes the shared options
-    too: the path argument, then the command's own options, then the shared ones (--format's help
-    may be the command's own)."""
+    too: the path argument, then the command's own options, then the shared ones (the help of
+    --format and of the paths may be the command's own)."""
+    own_help = {"output_format": format_help, "paths": paths_help}
 
     def decorate(command: Callable) -> Callable:
         shared = list(inspect.signature(SharedOptions, eval_str=True).parameters.values())
         own = list(inspect.signature(command, eval_str=True).parameters.values())[1:]
-        if format_help is not None:
-            shared = [
-                _with_help(p, format_help) if p.name == "output_format" else p for p in shared
-            ]
+        shared = [
+            _with_help(p, help) if (help := own_help.get(p.name)) is not None else p for p in shared
+        ]
 
         def run(**given: object) -> None:
             command(SharedOptions(**{p.name: given.pop(p.name) for p in shared}), **given)
@@ -210,7 +213,7 @@ class _Setup:
         )
 
 
-@app.command()
+@app.command(short_help="Report every mask that a layer destroys; change nothing.")
 @_with_shared_options()
 def check(shared: SharedOptions) -> None:
     """Report every place where a Keras mask reaches a layer that destroys it.
@@ -301,9 +304,12 @@ def _strategy_help() -> str:
     return f"{strategies.AUTO} (default: per finding), {', '.join(names)} or {last}."
 
 
-@app.command(cls=_FixCommand)
+@app.command(
+    cls=_FixCommand, short_help="Rewrite each destroyed mask, saying what the rewrite guarantees."
+)
 @_with_shared_options(
-    format_help="How to report the rewrites: text (default), json, github or sarif."
+    format_help="How to report the rewrites: text (default), json, github or sarif.",
+    paths_help="Files and folders to fix (default: .). Use - to read stdin.",
 )
 def fix(
     shared: SharedOptions,
@@ -401,7 +407,7 @@ def _check_helpers_module(option: str | None, settings) -> None:
     _usage_error(f"{settings.path}: [tool.{SECTION}] helpers-module {module!r} {reason}")
 
 
-@app.command()
+@app.command(short_help="Say what a rule code means, with an example and its fixes.")
 def explain(
     code: Annotated[
         Optional[str],  # noqa: UP045

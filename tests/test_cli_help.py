@@ -1,0 +1,66 @@
+"""Help that survives a first try: -h works everywhere, the usage says several paths are taken,
+each command's help speaks of what it does, the command list is not cut short, and the README's
+synopsis of each command names every option the command has."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from codemod.cli import app
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["fix"], ["explain"]], ids=str)
+def test_dash_h_is_help(command: list[str]) -> None:
+    assert run(*command, "-h") == run(*command, "--help")
+    assert "-h, --help" in run(*command, "-h")
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_the_usage_says_several_paths_are_taken(command: str) -> None:
+    assert f"{command} [OPTIONS] [PATH...]" in run(command, "-h")
+
+
+def test_each_command_says_what_its_paths_are_for() -> None:
+    assert "Files and folders to check" in run("check", "-h")
+    assert "Files and folders to fix" in run("fix", "-h")
+
+
+def test_the_command_list_is_not_cut_short() -> None:
+    listing = run("-h").split("Commands:", 1)[1]
+    lines = [line.strip() for line in listing.strip().splitlines()]
+    assert [line.split()[0] for line in lines] == ["check", "fix", "explain"]
+    assert not any(line.endswith("...") for line in lines), lines
+
+
+def synopsis(command: str) -> str:
+    """The README's usage block of `command`, joined into one line."""
+    block = re.search(rf"```\n(keras-mask-codemod {command} .*?)```", README, re.DOTALL)
+    assert block is not None, f"no synopsis of {command} in the README"
+    return " ".join(block.group(1).split())
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_the_readme_synopsis_names_every_option(command: str) -> None:
+    shown = synopsis(command)
+    for parameter in COMMANDS[command].params:
+        if isinstance(parameter, click.Option):
+            assert any(
+                re.search(rf"\[{re.escape(o)}\b", shown) or f"|{o}]" in shown
+                for o in parameter.opts
+            ), (parameter.opts, shown)
+    assert "[-h]" in shown
