@@ -275,6 +275,7 @@ def test_report_file_lists_every_file_finding_and_rewrite(tree: Path) -> None:
             "strategy": "mask-aware",
             "rewrite": "Conv1D -> MaskedConv1D",
             "reason": "the LSTM at line 3 needs the mask",
+            "applied": True,
         }
     ]
     assert document["summary"] == {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -63,3 +64,30 @@ def test_dry_run_shows_dirty_files_too(repo: Path) -> None:
     result = CliRunner().invoke(app, ["fix", "--dry-run", "."])
     assert result.exit_code == 1
     assert "diff --git a/edited.py b/edited.py" in result.stdout
+
+
+def test_a_refused_file_is_never_reported_as_rewritten(repo: Path) -> None:
+    """Only clean.py is written: the lines on stdout, the text summary, JSON and SARIF all say one
+    rewrite in one file, and the refused files' rewrites are reported as not applied."""
+    text = CliRunner().invoke(app, ["fix", "."])
+    assert [line.split(":", 1)[0] for line in text.stdout.splitlines()] == ["clean.py"]
+    assert "Rewrote 1 finding in 1 file (lambda 1)" in text.stderr
+    git(repo, "checkout", "clean.py")
+
+    document = json.loads(CliRunner().invoke(app, ["fix", ".", "--format", "json"]).stdout)
+    summary = document["summary"]
+    assert (summary["files_changed"], summary["rewrites"], summary["not_applied"]) == (1, 1, 2)
+    assert summary["by_strategy"] == {"lambda": 1}
+    applied = {change["path"]: change["applied"] for change in document["changes"]}
+    assert applied == {"clean.py": True, "edited.py": False, "new.py": False}
+    git(repo, "checkout", "clean.py")
+
+    sarif = json.loads(CliRunner().invoke(app, ["fix", ".", "--format", "sarif"]).stdout)
+    results = sarif["runs"][0]["results"]
+    assert sorted(
+        (
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["properties"]["applied"],
+        )
+        for r in results
+    ) == [("clean.py", True), ("edited.py", False), ("new.py", False)]

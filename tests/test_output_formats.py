@@ -64,11 +64,13 @@ def test_fix_json_reports_every_finding_and_what_was_done(folder: Path) -> None:
         "strategy": "mask-aware",
         "rewrite": "Conv1D -> MaskedConv1D",
         "reason": "the LSTM at line 3 needs the mask",
+        "applied": True,
     }
     assert document["summary"] == {
         "files": 1,
         "files_changed": 1,
         "rewrites": 1,
+        "not_applied": 0,
         "unfixed": 0,
         "errors": 0,
         "by_strategy": {"mask-aware": 1},

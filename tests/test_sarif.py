@@ -69,4 +69,5 @@ def test_fix_sarif_says_what_was_done(folder: Path, schema: dict) -> None:
         "strategy": "mask-aware",
         "rewrite": "Conv1D -> MaskedConv1D",
         "reason": "the LSTM at line 3 needs the mask",
+        "applied": True,
     }

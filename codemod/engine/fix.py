@@ -86,6 +86,13 @@ class FixReport:
             self.findings, self.changes = [], []
 
     @property
+    def applied(self) -> bool:
+        """Whether the file's rewrites are in the output: written (or, with --dry-run, in the
+        diff). Not for a file refused (uncommitted changes, outside the work tree), one that
+        could not be written, or one the user declined: its rewrites are reported as not made."""
+        return self.error is None and not self.skipped
+
+    @property
     def rewrites_by_strategy(self) -> dict[str, int]:
         if self.counts is not None:
             return self.counts[0]

@@ -87,12 +87,15 @@ def render_fix(run, dry_run: bool, target: KerasTarget) -> str:
             "strategy": change.strategy,
             "rewrite": change.summary,
             "reason": change.reason,
+            # Whether the rewrite is in the output (null: there is none): not for a file refused,
+            # not written or declined, whose error says why.
+            "applied": report.applied if change.summary is not None else None,
         }
         for report in run.files
         for change in report.changes
     ]
     errors = run.all_errors
-    rewrites = [c for c in changes if c["rewrite"] is not None]
+    rewrites = [c for c in changes if c["applied"]]
     document = {
         "version": __version__,
         "target": target_dict(target),
@@ -103,7 +106,8 @@ def render_fix(run, dry_run: bool, target: KerasTarget) -> str:
             "files": len(run.files),
             "files_changed": sum(1 for report in run.files if report.changed),
             "rewrites": len(rewrites),
-            "unfixed": len(changes) - len(rewrites),
+            "not_applied": sum(1 for c in changes if c["applied"] is False),
+            "unfixed": sum(1 for c in changes if c["rewrite"] is None),
             "errors": len(errors),
             "by_strategy": dict(sorted(Counter(str(c["strategy"]) for c in rewrites).items())),
         },
@@ -139,6 +143,7 @@ def render_migration_report(run, strategy: str, dry_run: bool, target: KerasTarg
                         "strategy": change.strategy,
                         "rewrite": change.summary,
                         "reason": change.reason,
+                        "applied": report.applied if change.summary is not None else None,
                     }
                     for change in report.changes
                 ],

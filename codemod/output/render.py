@@ -109,7 +109,7 @@ class FixOutput:
             line = github.change_line if self.format == "github" else text.change_line
             if report.skipped:
                 self.messages.write(f"{report.path}: skipped: not applied\n")
-            else:
+            elif report.applied:  # a file refused or not written: its error line says why
                 self.messages.write("".join(line(report.path, c) + "\n" for c in report.changes))
         if self.dry_run and report.changed:
             terminal.write_file_diff(
@@ -133,7 +133,7 @@ class FixOutput:
             from codemod.output import sarif
 
             found = [
-                (report.path, change.finding, _fix_properties(change))
+                (report.path, change.finding, _fix_properties(change, report.applied))
                 for report in run.files
                 for change in report.changes
             ]
@@ -173,6 +173,12 @@ def _start(options: Options, verbose: bool) -> None:
         sys.stderr.write(text.target_line(options.target) + "\n")
 
 
-def _fix_properties(change: Change) -> dict:
-    """What fix did with a finding, as SARIF result properties."""
-    return {"strategy": change.strategy, "rewrite": change.summary, "reason": change.reason}
+def _fix_properties(change: Change, applied: bool) -> dict:
+    """What fix did with a finding, as SARIF result properties (`applied`: the rewrite is in the
+    output; false for a file refused, not written or declined; null when there is none)."""
+    return {
+        "strategy": change.strategy,
+        "rewrite": change.summary,
+        "reason": change.reason,
+        "applied": applied if change.summary is not None else None,
+    }
