@@ -212,11 +212,25 @@ class Graph:
     # Reading the findings -----------------------------------------------------------------------
 
     def findings(self) -> list[Finding]:
-        result = [self._finding(p) for p in self._pending.values() if self._reported_here(p)]
+        result = [
+            self._finding(p)
+            for p in self._pending.values()
+            if self._reported_here(p) and not self._certain_elsewhere(p)
+        ]
         result.sort(
             key=lambda f: (f.line, f.column, f.code.value, f.producer.line, f.producer.column)
         )
         return result
+
+    def _certain_elsewhere(self, pending: _Pending) -> bool:
+        """A doubtful mask at a layer that certainly gets the same producer's mask on another
+        path (a builder run with its default mask_zero=True, and called with a variable): one
+        finding, the certain one, which the rewrite of that layer settles for both."""
+        return pending.code is Code.MANUAL_REVIEW and any(
+            (code, pending.trace.producer.node, pending.site) in self._pending
+            for code in Code
+            if code is not Code.MANUAL_REVIEW
+        )
 
     def _reported_here(self, pending: _Pending) -> bool:
         """A mask destroyed in this file; or a mask made here and destroyed in another module

@@ -1,0 +1,58 @@
+"""One problem, one finding, one rewrite line: a builder run on its own and called from
+`__main__` (once with a variable) is counted once, and fix's "left for review" agrees with what
+check says after it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from codemod.analysis import analyze
+from codemod.cli import app
+
+BUILDER = """\
+import sys
+
+import tensorflow as tf
+from tensorflow.keras import layers
+
+
+def build_model(vocab=1000, mask=True):
+    inputs = tf.keras.Input((20,), dtype="int32")
+    x = layers.Embedding(vocab, 16, mask_zero=mask)(inputs)
+    x = layers.Conv1D(32, 3, padding="same")(x)
+    x = layers.LSTM(8)(x)
+    return tf.keras.Model(inputs, layers.Dense(1)(x))
+
+
+def train():
+    return build_model(vocab=500)
+
+
+if __name__ == "__main__":
+    use_mask = "--mask" in sys.argv
+    model = build_model(mask=use_mask)
+    again = build_model(mask=True)
+    train()
+"""
+
+
+def test_a_layer_certainly_reached_is_one_finding_not_also_a_review() -> None:
+    assert [(f.code.value, f.line) for f in analyze(BUILDER)] == [("KMC102", 10)]
+
+
+def test_fix_lists_each_rewrite_once_and_leaves_nothing_check_would_find(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("model.py").write_text(BUILDER)
+    fixed = CliRunner().invoke(app, ["fix", "model.py"])
+    assert fixed.exit_code == 0, fixed.output
+    assert fixed.stdout.splitlines() == [
+        "model.py:10: mask-aware: Conv1D -> MaskedConv1D (the LSTM at line 11 needs the mask)"
+    ]
+    assert "left for review" not in fixed.stderr
+    assert "Rewrote 1 finding in 1 file" in fixed.stderr
+    checked = CliRunner().invoke(app, ["check", "model.py"])
+    assert checked.exit_code == 0, checked.output
