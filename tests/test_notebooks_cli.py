@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -149,3 +150,27 @@ def test_dry_run_diff_of_a_notebook_applies(notebook: Path, tmp_path: Path) -> N
     notebook.write_bytes(original)
     invoke("fix", "--allow-dirty", "sensor.ipynb")  # git init made it an untracked file
     assert notebook.read_bytes() == patched
+
+
+def annotated_lines(output: str) -> list[int]:
+    return [int(line) for line in re.findall(r"::\w+ file=sensor\.ipynb,line=(\d+)", output)]
+
+
+@pytest.mark.parametrize("indent", [1, None], ids=["nbformat", "one line"])
+def test_ci_formats_put_a_notebook_finding_on_the_line_of_the_file_that_holds_it(
+    notebook: Path, indent: int | None
+) -> None:
+    """GitHub annotations and SARIF regions are placed on the .ipynb file itself: the line of its
+    JSON holding the Conv1D, not line 1 of the cell; the cell and its line stay in SARIF."""
+    write_notebook(notebook, indent=indent)
+    lines = notebook.read_text().splitlines()
+    holding = [n for n, text in enumerate(lines, 1) if "layers.Conv1D(8" in text]
+    assert len(holding) == 1
+    assert annotated_lines(invoke("check", "--format", "github", ".").stdout) == holding
+    sarif = json.loads(invoke("check", "--format", "sarif", ".").stdout)
+    result = sarif["runs"][0]["results"][0]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["endLine"]) == (holding[0], holding[0])
+    assert result["properties"] == {"cell": 5, "cellLine": 1, "cellColumn": 5}
+    fixed = invoke("fix", "--dry-run", "--format", "github", "--strategy", "lambda", ".")
+    assert annotated_lines(fixed.stderr) == holding

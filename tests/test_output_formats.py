@@ -81,6 +81,6 @@ def test_fix_github_notices(folder: Path) -> None:
     result = CliRunner().invoke(app, ["fix", "--format", "github", "--strategy", "remove", "m.py"])
     assert result.exit_code == 0
     assert result.stdout == (
-        "::notice file=m.py,line=3,col=39,title=keras-mask-codemod fix::remove: Masking removed "
+        "::notice file=m.py,line=3,col=39,endLine=3,endColumn=58,title=keras-mask-codemod fix::remove: Masking removed "
         "(--strategy remove)\n"
     )

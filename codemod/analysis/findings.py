@@ -104,6 +104,10 @@ class Finding:
     downstream_destroyers: tuple[Place, ...] = ()
     targets: Targets | None = None
     cell: int | None = None  # in a notebook: the cell `line` and `end_line` count within
+    # In a notebook, the lines of the .ipynb file that hold `line` and `end_line` (set by the
+    # engine, which reads the file): where annotations on the file itself go (GitHub, SARIF).
+    file_line: int | None = None
+    file_end_line: int | None = None
     keras_2: bool = False  # the layers come from Keras 2 (tf_keras...): no Keras 3 helpers there
     # The Keras module the producer was imported from ("tf_keras", "tensorflow.keras", "keras"),
     # which Keras 2 helpers are written against; "" when the analysis cannot tell.

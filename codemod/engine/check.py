@@ -13,7 +13,7 @@ from codemod.analysis import AnalysisError, analyze, may_contain_producer
 from codemod.analysis.findings import Code, Finding
 from codemod.config import Options
 from codemod.engine.git_state import project_roots
-from codemod.engine.runner import Program, error_reason, find_files, run_files, run_stdin
+from codemod.engine.runner import Program, error_reason, find_files, in_file, run_files, run_stdin
 from codemod.gc_pause import gc_paused
 
 
@@ -96,7 +96,7 @@ def _analyse(program: Program, options: Options) -> FileReport:
     except Exception as error:  # noqa: BLE001 - see error_reason
         report.error = error_reason(error, AnalysisError)
         return report
-    report.findings = [f for f in findings if options.wants(f.code)]
+    report.findings = in_file([f for f in findings if options.wants(f.code)], program)
     return report
 
 

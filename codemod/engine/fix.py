@@ -48,7 +48,14 @@ from codemod.engine.helpers_module import (
     write_helpers_module,
 )
 from codemod.engine.large_stack import on_large_stack
-from codemod.engine.runner import Program, error_reason, find_files, run_files, run_stdin
+from codemod.engine.runner import (
+    Program,
+    error_reason,
+    find_files,
+    in_file,
+    run_files,
+    run_stdin,
+)
 from codemod.engine.sources import SourceError, write_atomic
 from codemod.gc_pause import gc_paused
 from codemod.rewrite.plan import Change
@@ -208,8 +215,12 @@ def _fix(program: Program, options: Options) -> FixReport:
     except Exception as error:  # noqa: BLE001 - see error_reason
         report.error = error_reason(error, (AnalysisError, FixError, SourceError))
         return report
-    report.findings = [f for f in result.findings if options.wants(f.code)]
-    report.changes = result.changes
+    report.findings = in_file([f for f in result.findings if options.wants(f.code)], program)
+    placed = dict(zip(map(id, result.findings), in_file(result.findings, program)))
+    report.changes = [
+        dataclasses.replace(change, finding=placed.get(id(change.finding), change.finding))
+        for change in result.changes
+    ]
     return report
 
 

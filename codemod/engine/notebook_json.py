@@ -15,6 +15,7 @@ This module must stay cheap to import: no libcst here.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from codemod.engine.sources import (
 )
 
 _JSON_WHITESPACE = " \t\n\r"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _JSON = json.JSONDecoder()
 
 
@@ -105,6 +107,31 @@ def parse_notebook(raw: bytes, path: str) -> Notebook:
         raise SourceError('not a notebook: no "cells" list', path)
     cells = tuple(_read_cell(position, cell, path) for position, cell in enumerate(raw_cells, 1))
     return Notebook(path=path, source=source, data=data, cells=cells)
+
+
+def file_lines(nb: Notebook) -> dict[int, list[int]]:
+    """For each cell (1-based index), the line of the .ipynb file that holds each line of its
+    source, for annotations placed on the file itself (GitHub, SARIF). nbformat writes one JSON
+    string per source line, each on a line of its own; a source written as one string is on one
+    line of the file, which all its lines map to."""
+    document = nb.source.text
+    breaks = [match.end() for match in _LINE_BREAK.finditer(document)]
+
+    def line_of(position: int) -> int:
+        return bisect.bisect_right(breaks, position) + 1
+
+    found: dict[int, list[int]] = {}
+    for cell, (start, _) in zip(nb.cells, _source_spans(document)):
+        if not document.startswith("[", start):
+            found[cell.index] = [line_of(start)] * max(1, len(split_lines(cell.text)))
+            continue
+        lines: list[int] = []
+        for element_start, _ in _array_elements(document, start):
+            text = _JSON.raw_decode(document, element_start)[0]
+            held = len(split_lines(text)) if isinstance(text, str) else 1
+            lines += [line_of(element_start)] * max(1, held)
+        found[cell.index] = lines
+    return found
 
 
 def _read_cell(index: int, cell: object, path: str) -> NotebookCell:

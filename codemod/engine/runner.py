@@ -24,6 +24,7 @@ from codemod.engine.parallel import collect, run_in_order
 from codemod.engine.sources import Source, SourceError, decode_source, encode_like, read_source
 
 if TYPE_CHECKING:
+    from codemod.analysis.findings import Finding
     from codemod.engine.notebook_cells import VirtualSource
     from codemod.engine.notebook_json import Notebook
 
@@ -98,6 +99,29 @@ def read_program(source: Source) -> Program | None:
         return None
     cells = virtual_source(notebook)
     return Program(source, cells.text, notebook, cells)
+
+
+def in_file(findings: list[Finding], program: Program) -> list[Finding]:
+    """A notebook's findings with the lines of the .ipynb file that hold them (others as they
+    are): annotations on the file go there, not to a cell's own line number."""
+    if program.notebook is None:
+        return findings
+    from codemod.engine.notebook_json import file_lines
+
+    lines = file_lines(program.notebook)
+
+    def held(cell: int, line: int) -> int | None:
+        cell_lines = lines.get(cell)
+        return cell_lines[min(line, len(cell_lines)) - 1] if cell_lines else None
+
+    return [
+        dataclasses.replace(
+            f, file_line=held(f.cell, f.line), file_end_line=held(f.cell, f.end_line)
+        )
+        if f.cell is not None
+        else f
+        for f in findings
+    ]
 
 
 def run_source(source: Source, job: Job[Report]) -> Report:

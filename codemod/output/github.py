@@ -33,12 +33,23 @@ def finding_line(path: str, finding: Finding) -> str:
         "warning",
         path,
         f"{finding.code.value} {finding.message}",
-        line=finding.line,
-        col=finding.column,
-        endLine=finding.end_line,
-        endColumn=finding.end_column,
+        **where(finding),
         title=f"keras-mask-codemod {finding.code.value}",
     )
+
+
+def where(finding: Finding) -> dict[str, int]:
+    """The annotation's place in the file: in a notebook, the lines of the .ipynb file that hold
+    the finding (the cell's own line and column are in the message), without columns, which
+    count in the JSON text there."""
+    if finding.file_line is not None:
+        return {"line": finding.file_line, "endLine": finding.file_end_line or finding.file_line}
+    return {
+        "line": finding.line,
+        "col": finding.column,
+        "endLine": finding.end_line,
+        "endColumn": finding.end_column,
+    }
 
 
 def error_line(path: str, reason: str) -> str:
@@ -53,6 +64,4 @@ def change_line(path: str, change) -> str:
     else:
         text = f"{finding.code.value} not fixed: {change.reason}"
         level = "warning"
-    return annotation(
-        level, path, text, line=finding.line, col=finding.column, title="keras-mask-codemod fix"
-    )
+    return annotation(level, path, text, **where(finding), title="keras-mask-codemod fix")

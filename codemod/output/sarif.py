@@ -1,7 +1,8 @@
 """`--format sarif`: SARIF 2.1.0, the format code-scanning services (GitHub and others) upload.
 
 One run, one rule per code, one result per finding with its region (1-based lines and columns;
-in a notebook the lines count within the cell, which `properties.cell` names). Files that could
+in a notebook the lines of the .ipynb file that hold the finding, with the cell and the line
+and column in it as `properties.cell`, `cellLine` and `cellColumn`). Files that could
 not be read become tool execution notifications, and the run is then marked unsuccessful.
 """
 
@@ -72,6 +73,11 @@ def _result(path: str, finding: Finding, extra: dict | None) -> dict:
         "endLine": finding.end_line,
         "endColumn": finding.end_column,
     }
+    if finding.file_line is not None:  # a notebook: the lines of the .ipynb file holding it
+        region = {
+            "startLine": finding.file_line,
+            "endLine": finding.file_end_line or finding.file_line,
+        }
     result: dict = {
         "ruleId": finding.code.value,
         "ruleIndex": _RULE_INDEX[finding.code],
@@ -82,8 +88,10 @@ def _result(path: str, finding: Finding, extra: dict | None) -> dict:
         ],
     }
     properties = dict(extra or {})
-    if finding.cell is not None:
+    if finding.cell is not None:  # where in the cell, as Jupyter counts
         properties["cell"] = finding.cell
+        properties["cellLine"] = finding.line
+        properties["cellColumn"] = finding.column
     if properties:
         result["properties"] = properties
     return result
