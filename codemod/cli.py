@@ -327,11 +327,11 @@ def fix(
     stderr and a diff that `git apply` accepts goes to stdout. With - the source is read from stdin
     and the fixed source written to stdout.
 
-    Exit status: 0 done (or nothing to do), 1 findings were left for review (with --dry-run: changes
-    would be made), 2 a file could not be read, parsed or fixed safely.
+    Exit status: 0 done (or nothing to do), 1 findings were left (for review, or declined with
+    --interactive; with --dry-run: changes would be made), 2 a file could not be read, parsed or
+    fixed safely.
     """
     from codemod.engine.fix import FixRun, fix_paths, fix_stdin
-    from codemod.output.prompt import Prompt
     from codemod.output.render import FixOutput, ReportNotWritten
     from codemod.output.terminal import ProgressBar
 
@@ -355,7 +355,7 @@ def fix(
             shared.paths,
             options,
             write=not dry_run,
-            accept=Prompt(output.colour) if interactive else None,
+            accept=_prompt(output.colour) if interactive else None,
             show=output.show,
             progress=None if interactive else ProgressBar(sys.stderr),
             details=output.needs_details,
@@ -366,6 +366,21 @@ def fix(
     except ReportNotWritten as error:
         _usage_error(str(error))
     raise typer.Exit(exit_codes.of_fix(run, dry_run))
+
+
+def _prompt(colour: bool) -> Callable:
+    """The --interactive prompt; on a terminal, a diff taller than it goes through $PAGER (else
+    `less -R`, as git does), when there is one."""
+    import shlex
+    import shutil
+
+    from codemod.output.prompt import Prompt
+
+    if not sys.stdout.isatty():
+        return Prompt(colour)
+    pager = shlex.split(os.environ.get("PAGER") or "less -R")
+    found = bool(pager) and shutil.which(pager[0]) is not None
+    return Prompt(colour, pager if found else None, shutil.get_terminal_size().lines)
 
 
 def _fix_options(

@@ -3,6 +3,7 @@ diffs that `git apply` accepts, stdin, --helpers-module, and errors that do not 
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -189,7 +190,7 @@ def test_python_dash_m_runs_fix(tree: Path) -> None:
 def test_interactive_writes_only_what_was_accepted(tree: Path) -> None:
     (tree / "pkg" / "third.py").write_text(LSTM_MODEL)
     result = invoke("fix", "--interactive", "pkg", stdin="n\ny\nq\n")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # declined files keep their findings
     assert result.stdout.count("Apply these changes to ") == 3
     assert "diff --git a/pkg/lstm.py b/pkg/lstm.py" in result.stdout
     assert (tree / "pkg" / "lstm.py").read_text() == LSTM_MODEL  # n
@@ -201,6 +202,46 @@ def test_interactive_writes_only_what_was_accepted(tree: Path) -> None:
         "Rewrote 1 finding in 1 file (lambda 1) and created pkg/keras_mask_helpers.py; "
         "3 unchanged; 4 files checked, 3 with findings.\n"
     )
+
+
+def test_interactive_says_each_rewrite_before_asking(tree: Path) -> None:
+    result = invoke("fix", "-i", "pkg", stdin="n\nq\n")
+    rewrite = (
+        "pkg/lstm.py:3: mask-aware: Conv1D -> MaskedConv1D (the LSTM at line 3 needs the mask)"
+    )
+    question = "Apply these changes to pkg/lstm.py?"
+    assert result.stdout.index(rewrite) < result.stdout.index(question)
+
+
+def test_interactive_at_the_end_of_input_changes_nothing_and_says_so(tree: Path) -> None:
+    result = invoke("fix", "-i", "pkg", stdin="")
+    assert result.exit_code == 1, result.output
+    assert result.stdout.count("Apply these changes to ") == 1  # asked once, not once per file
+    assert "end of input: the files not answered for are left unchanged" in result.stderr
+    assert (tree / "pkg" / "lstm.py").read_text() == LSTM_MODEL
+    assert not (tree / "pkg" / "keras_mask_helpers.py").exists()
+
+
+def test_a_tall_diff_goes_through_the_pager(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codemod.engine.fix import FixReport
+    from codemod.output.prompt import Prompt
+
+    paged = tmp_path / "paged.txt"
+    pager = [
+        sys.executable,
+        "-c",
+        f"import sys; open({str(paged)!r}, 'wb').write(sys.stdin.buffer.read())",
+    ]
+    report = FixReport("pkg/lstm.py", old=b"x = 1\n" * 30, new=b"x = 2\n" * 30)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))
+    assert Prompt(colour=False, pager=pager, height=20)(report) is False
+    assert b"diff --git a/pkg/lstm.py b/pkg/lstm.py" in paged.read_bytes()
+    paged.unlink()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))
+    Prompt(colour=False, pager=pager, height=200)(report)  # short enough: printed, not paged
+    assert not paged.exists()
 
 
 def test_interactive_all_accepts_the_rest(tree: Path) -> None:

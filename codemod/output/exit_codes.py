@@ -34,10 +34,12 @@ def of_check(report: RunReport) -> int:
 
 
 def of_fix(run: FixRun, dry_run: bool) -> int:
-    """2 if any file could not be fixed, else 1 if findings are left for review (with --dry-run:
-    if any file would change), else 0."""
+    """2 if any file could not be fixed, else 1 if findings are left (for review, or in a file
+    whose rewrites were declined with --interactive; with --dry-run: if any file would change),
+    else 0."""
     if run.all_errors:
         return ERROR
     if dry_run:
         return FINDINGS if any(f.changed for f in run.files) else CLEAN
-    return FINDINGS if any(f.unfixed_count for f in run.files) else CLEAN
+    left = any(f.unfixed_count or f.skipped for f in run.files)
+    return FINDINGS if left else CLEAN
