@@ -101,7 +101,17 @@ StdinFilenameOpt = Annotated[
         "--stdin-filename", help="The path to report for source read from stdin.", metavar="PATH"
     ),
 ]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")]
+QuietOpt = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No summary line (each finding's line stays).")
+]
+SilentOpt = Annotated[
+    bool,
+    typer.Option(
+        "--silent",
+        "-s",
+        help="Nothing but errors: no line per finding or rewrite, no summary (the exit status says).",
+    ),
+]
 JobsOpt = Annotated[
     Optional[int],  # noqa: UP045
     typer.Option(
@@ -135,6 +145,7 @@ class SharedOptions:
     exclude: ExcludeOpt = None
     force_exclude: ForceExcludeOpt = False
     quiet: QuietOpt = False
+    silent: SilentOpt = False
     verbose: VerboseOpt = False
     jobs: JobsOpt = None
     target_keras: TargetOpt = None
@@ -225,7 +236,7 @@ def check(shared: SharedOptions) -> None:
     from codemod.output.terminal import ProgressBar
 
     options = _Setup(shared).options()
-    output = CheckOutput(options, quiet=shared.quiet, verbose=shared.verbose)
+    output = CheckOutput(options, quiet=shared.quiet, verbose=shared.verbose, silent=shared.silent)
     output.start()
     if shared.from_stdin:
         report = RunReport(files=[check_stdin(sys.stdin.buffer.read(), options)])
@@ -345,6 +356,7 @@ def fix(
         report_path=report_path,
         quiet=shared.quiet,
         verbose=shared.verbose,
+        silent=shared.silent,
     )
     output.start()
     if shared.from_stdin:

@@ -64,3 +64,21 @@ def test_the_readme_synopsis_names_every_option(command: str) -> None:
                 for o in parameter.opts
             ), (parameter.opts, shown)
     assert "[-h]" in shown
+
+
+def test_silent_prints_nothing_but_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """-q keeps the lines (like ruff -q), -s drops them too: the exit status says."""
+    monkeypatch.chdir(tmp_path)
+    model = "from keras import layers, Sequential\nm = Sequential([layers.Masking(), layers.Conv1D(2, 3)])\n"
+    Path("model.py").write_text(model)
+    quiet = CliRunner().invoke(app, ["check", "-q", "model.py"])
+    assert quiet.exit_code == 1 and "KMC101" in quiet.stdout and quiet.stderr == ""
+    silent = CliRunner().invoke(app, ["check", "-s", "model.py"])
+    assert (silent.exit_code, silent.stdout, silent.stderr) == (1, "", "")
+    Path("broken.py").write_text("Masking(\n")
+    broken = CliRunner().invoke(app, ["check", "-s", "broken.py", "model.py"])
+    assert broken.exit_code == 2 and broken.stdout == ""
+    assert broken.stderr.startswith("broken.py: error: cannot parse")
+    fixed = CliRunner().invoke(app, ["fix", "-s", "model.py"])
+    assert (fixed.exit_code, fixed.stdout, fixed.stderr) == (0, "", "")
+    assert Path("model.py").read_text() != model  # rewritten, without a word

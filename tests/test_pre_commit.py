@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,3 +57,26 @@ def test_fix_hook_rewrites_staged_files(repo: Path, pre_commit_home: Path) -> No
     assert result.returncode == 1  # pre-commit fails a hook that modified files
     assert "files were modified by this hook" in result.stdout
     assert 'x = MaskedConv1D(8, 3, padding="same")(x)' in (repo / "model.py").read_text()
+
+
+def test_the_readme_hook_runs_as_written(repo: Path, pre_commit_home: Path) -> None:
+    """The README's `repo: local` block, copied as it is, fails on the model and passes once the
+    fix hook's entry has rewritten it."""
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"## pre-commit\n.*?```yaml\n(.+?)```", readme, re.DOTALL)
+    assert block is not None
+    (repo / ".pre-commit-config.yaml").write_text(block.group(1))
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(pre_commit_home),
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    }
+    run = [sys.executable, "-m", "pre_commit", "run", "--all-files"]
+    failing = subprocess.run(run, cwd=repo, env=env, capture_output=True, text=True, check=False)
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    assert "model.py:12:9: KMC101" in failing.stdout
+    fix = [sys.executable, "-m", "codemod", "fix", "--allow-dirty", "model.py"]
+    subprocess.run(fix, cwd=repo, check=True, capture_output=True)
+    passing = subprocess.run(run, cwd=repo, env=env, capture_output=True, text=True, check=False)
+    assert passing.returncode == 0, passing.stdout + passing.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,25 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_readme_example_output_is_what_check_prints(monkeypatch: pytest.MonkeyPatch) -> None:
     install_and_run = next(c for c in shell_commands() if "examples/" in c)
+    assert install_and_run.startswith("python -m venv .venv && . .venv/bin/activate")
     assert install_and_run.endswith("keras-mask-codemod check examples/")
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(app, ["check", "examples/"])
     shown = re.search(r"```\n(examples/.+?)\n```", README, re.DOTALL).group(1)
     assert shown == (result.stdout + result.stderr).rstrip("\n")
+
+
+def test_the_first_screen_ends_with_a_fixed_file(tmp_path: Path, monkeypatch) -> None:
+    """The README's fix command, run on a copy of the examples, prints what the README shows."""
+    command = next(c for c in shell_commands() if c.startswith("keras-mask-codemod fix examples/"))
+    target = command.split()[2]
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["fix", target])
+    assert result.exit_code == 0, result.output
+    shown = re.findall(r"```\n(examples/[\w/.]+:\d+: .+?)\n```", README, re.DOTALL)
+    assert shown == [(result.stdout + result.stderr).rstrip("\n")]
+    assert (tmp_path / target).read_text() != (ROOT / target).read_text()
 
 
 def test_every_rule_code_is_documented() -> None:

@@ -28,11 +28,14 @@ STREAMED = ("text", "github")  # the formats that print each file's lines as soo
 class CheckOutput:
     """`check`: one line per finding (text or github), or one JSON or SARIF document at the end."""
 
-    def __init__(self, options: Options, *, quiet: bool, verbose: bool) -> None:
+    def __init__(
+        self, options: Options, *, quiet: bool, verbose: bool, silent: bool = False
+    ) -> None:
         self.options = options
         self.format = options.output_format
-        self.quiet = quiet
-        self.verbose = verbose
+        self.quiet = quiet or silent
+        self.verbose = verbose and not silent
+        self.silent = silent
         # None for JSON and SARIF: they need every finding at the end, which showing would release.
         self.show: Callable[[FileReport], None] | None = (
             self._show if self.format in STREAMED else None
@@ -42,11 +45,16 @@ class CheckOutput:
         _start(self.options, self.verbose)
 
     def _show(self, report: FileReport) -> None:
+        if self.silent:
+            return
         line = github.finding_line if self.format == "github" else text.finding_line
         sys.stdout.write("".join(line(report.path, f) + "\n" for f in report.findings))
 
     def finish(self, report: RunReport) -> None:
-        if self.format == "json":
+        if self.silent:
+            for path, reason in report.all_errors:
+                sys.stderr.write(text.error_line(path, reason) + "\n")
+        elif self.format == "json":
             from codemod.output import json_report  # loads the rewriting side: only for JSON
 
             sys.stdout.write(json_report.render(report, self.options.target))
@@ -85,13 +93,15 @@ class FixOutput:
         report_path: str | None,
         quiet: bool,
         verbose: bool,
+        silent: bool = False,
     ) -> None:
         self.options = options
         self.format = options.output_format
         self.dry_run = dry_run
         self.report_path = report_path
-        self.quiet = quiet
-        self.verbose = verbose
+        self.quiet = quiet or silent
+        self.verbose = verbose and not silent
+        self.silent = silent
         self.messages = sys.stderr if (dry_run or from_stdin) else sys.stdout
         self.colour = terminal.use_colour(sys.stdout)
 
@@ -105,7 +115,7 @@ class FixOutput:
 
     def show(self, report: FixReport) -> None:
         """A file's lines (and diff) as soon as it is done, in path order."""
-        if self.format in STREAMED:
+        if self.format in STREAMED and not self.silent:
             line = github.change_line if self.format == "github" else text.change_line
             if report.skipped:
                 self.messages.write(f"{report.path}: skipped: not applied\n")
@@ -125,6 +135,10 @@ class FixOutput:
         """Raises ReportNotWritten, before printing anything, if --report cannot be written."""
         if self.report_path is not None:
             self._write_report(run)
+        if self.silent:
+            sys.stderr.write("".join(text.error_line(p, r) + "\n" for p, r in run.all_errors))
+            sys.stdout.flush()
+            return
         if self.format == "json":
             from codemod.output import json_report  # loads the rewriting side: only for JSON
 
