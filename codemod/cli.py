@@ -532,17 +532,26 @@ def main() -> None:
     try:
         app()
     except SystemExit as done:
+        if done.code == exit_codes.INTERRUPTED:  # typer turns Ctrl-C into this exit, silently
+            _interrupted()
         _exit_at_once(done)
     except KeyboardInterrupt:
-        sys.stderr.write(
-            "keras-mask-codemod: interrupted; every file is wholly old or wholly new\n"
-        )
+        _interrupted()
         sys.exit(exit_codes.INTERRUPTED)
     except Exception as error:  # noqa: BLE001 - the last guard, after every expected error
         sys.stderr.write(
             f"keras-mask-codemod: internal error, please report it: {type(error).__name__}: {error}\n"
         )
         sys.exit(exit_codes.ERROR)
+
+
+def _interrupted() -> None:
+    """After Ctrl-C: workers may have written files whose lines were not printed yet."""
+    sys.stderr.write(
+        "keras-mask-codemod: interrupted; files written so far may be more than the lines above"
+        " (each is wholly old or wholly new): `git status` shows them, and a rerun finishes"
+        " the job\n"
+    )
 
 
 def _exit_at_once(done: SystemExit) -> None:

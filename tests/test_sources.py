@@ -334,3 +334,22 @@ def test_a_file_deleted_while_fixing_is_not_brought_back(tmp_path: Path) -> None
     with pytest.raises(SourceError):
         write_atomic(path, b"new\n", expected=b"old\n")
     assert not path.exists()
+
+
+def test_a_read_only_file_system_is_named_as_such(tmp_path: Path, monkeypatch) -> None:
+    """Not "the file is read-only": its permissions are not what stops the write."""
+    path = tmp_path / "model.py"
+    path.write_text("x = 1\n")
+    real_statvfs = os.statvfs
+
+    class ReadOnly:
+        def __init__(self, folder: str) -> None:
+            self.f_flag = real_statvfs(folder).f_flag | os.ST_RDONLY
+
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
+    monkeypatch.setattr(os, "statvfs", ReadOnly)
+    with pytest.raises(SourceError, match="^cannot write: read-only file system$"):
+        write_atomic(str(path), b"x = 2\n")
+    monkeypatch.setattr(os, "statvfs", real_statvfs)
+    with pytest.raises(SourceError, match=r"\(the file is read-only\)"):
+        write_atomic(str(path), b"x = 2\n")

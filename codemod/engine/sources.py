@@ -168,6 +168,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, expected: bytes | No
         if not stat.S_ISREG(old.st_mode):
             raise SourceError("cannot write: is not a regular file", name)
         if not os.access(target, os.W_OK):
+            if _read_only_file_system(folder):
+                raise SourceError("cannot write: read-only file system", name)
             raise SourceError("cannot write: permission denied (the file is read-only)", name)
 
     with _signals_deferred():
@@ -303,6 +305,15 @@ def _read_reason(name: str, error: OSError) -> str:
     if isinstance(error, FileNotFoundError) and os.path.islink(name):
         return "broken symbolic link"
     return _os_reason(error)
+
+
+def _read_only_file_system(folder: str) -> bool:
+    """Whether `folder` is on a file system mounted read-only (where a file's own permissions
+    are not what stops the write)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):  # no statvfs (Windows), or it cannot tell
+        return False
 
 
 def _os_reason(error: OSError) -> str:
