@@ -268,8 +268,11 @@ ReportOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
         "--report",
-        help="Also write a JSON report of every file, finding and rewrite to this file.",
-        metavar="FILE.json",
+        help=(
+            "Also write a report of every file, finding and rewrite to this file: JSON, or, "
+            "for FILE.md, a pull request's description in Markdown."
+        ),
+        metavar="FILE.json|FILE.md",
     ),
 ]
 AllowDirtyOpt = Annotated[

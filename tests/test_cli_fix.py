@@ -344,3 +344,29 @@ def test_dry_run_names_files_outside_the_current_folder_from_the_root(
     subprocess.run(
         ["git", "apply", "--check", "-"], input=result.stdout.encode(), cwd="/", check=True
     )
+
+
+def test_a_markdown_report_describes_the_pull_request(tree: Path) -> None:
+    """--report FILE.md: what changed (each rewrite, its strategy and why), what the strategies
+    used guarantee, what is left for review and could not be fixed, how to verify; counts as in
+    the JSON report of the same run."""
+    (tree / "pkg" / "broken.py").write_text("from keras import layers\nlayers.Masking(\n")
+    (tree / "pkg" / "review.py").write_text(
+        "from keras import Sequential, layers\nfrom .blocks import stack\n\n"
+        "model = Sequential([layers.Masking(), stack()])\n"
+    )
+    result = invoke("fix", "pkg", "--report", "migration.md", "--format", "json")
+    document = json.loads(result.stdout)
+    markdown = (tree / "migration.md").read_text()
+    rewrites = document["summary"]["rewrites"]
+    assert markdown.startswith(f"## Keras masks: {rewrites} destroyed masks rewritten in 2 files\n")
+    assert "| `pkg/lstm.py` | 3 | Conv1D -> MaskedConv1D | mask-aware |" in markdown
+    assert "| `pkg/scaled.py` | 3 |" in markdown
+    for used in {change["strategy"] for change in document["changes"] if change["applied"]}:
+        guarantee = strategies.get(used).guarantee
+        assert f"- **{used}**: {guarantee}" in markdown
+    left = markdown.split("### Left for review (2)\n", 1)[1].split("###", 1)[0]
+    assert "- `pkg/review.py`, line 4: KMC900 " in left
+    assert "- `pkg/broken.py`: could not be fixed: cannot parse" in left
+    assert "### How to verify" in markdown
+    assert "Created `pkg/keras_mask_helpers.py`" in markdown

@@ -170,11 +170,16 @@ class FixOutput:
         from codemod.engine.sources import SourceError, write_atomic
 
         options = self.options
-        from codemod.output import json_report  # loads the rewriting side: only for JSON
+        if self.report_path.lower().endswith((".md", ".markdown")):  # type: ignore[union-attr]
+            from codemod.output import markdown_report
 
-        document = json_report.render_migration_report(
-            run, options.strategy, self.dry_run, options.target
-        )
+            document = markdown_report.render(run, self.dry_run, options.target)
+        else:
+            from codemod.output import json_report  # loads the rewriting side: only for JSON
+
+            document = json_report.render_migration_report(
+                run, options.strategy, self.dry_run, options.target
+            )
         try:
             write_atomic(self.report_path, document.encode("utf-8"))
         except SourceError as error:
