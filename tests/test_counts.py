@@ -4,12 +4,16 @@ check says after it."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from codemod.analysis import analyze
 from codemod.cli import app
+from codemod.rewrite.pipeline import FixError, fix_text
+from tests.golden import cases
 
 BUILDER = """\
 import sys
@@ -56,3 +60,43 @@ def test_fix_lists_each_rewrite_once_and_leaves_nothing_check_would_find(
     assert "Rewrote 1 finding in 1 file" in fixed.stderr
     checked = CliRunner().invoke(app, ["check", "model.py"])
     assert checked.exit_code == 0, checked.output
+
+
+def with_main_block(source: str) -> str | None:
+    """`source` with a `__main__` block calling each of its builders plainly, with a variable and
+    with a literal for each parameter (None when it has no builder)."""
+    tree = ast.parse(source)
+    calls = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        if len(node.args.args) != len(node.args.defaults):
+            continue
+        calls.append(f"{node.name}()")
+        for parameter in node.args.args:
+            calls += [f"{node.name}({parameter.arg}=flag)", f"{node.name}({parameter.arg}=True)"]
+    if not calls:
+        return None
+    block = "".join(f"    model_{number} = {call}\n" for number, call in enumerate(calls))
+    return f'{source}\n\nif __name__ == "__main__":\n    flag = len(sys.argv) > 1\n{block}'
+
+
+def builder_cases() -> list[pytest.param]:
+    found = []
+    for case in cases():
+        source = with_main_block((case / "input.py").read_text())
+        if source is not None:
+            found.append(pytest.param("import sys\n" + source, id=case.name))
+    return found
+
+
+@pytest.mark.parametrize("source", builder_cases())
+def test_builders_called_from_main_give_each_finding_and_rewrite_once(source: str) -> None:
+    places = [(f.line, f.column, f.producer.line) for f in analyze(source)]
+    assert len(places) == len(set(places))
+    try:
+        changes = fix_text(source).changes
+    except FixError:
+        return  # refused as a whole: nothing listed
+    listed = [(c.finding.line, c.strategy, c.summary, c.reason) for c in changes]
+    assert len(listed) == len(set(listed))
