@@ -370,3 +370,18 @@ def test_a_markdown_report_describes_the_pull_request(tree: Path) -> None:
     assert "- `pkg/broken.py`: could not be fixed: cannot parse" in left
     assert "### How to verify" in markdown
     assert "Created `pkg/keras_mask_helpers.py`" in markdown
+
+
+def test_interactive_without_a_terminal_never_waits(tree: Path) -> None:
+    """A script that passes -i by mistake, stdin closed: no hang, nothing written, exit 1."""
+    result = subprocess.run(
+        [sys.executable, "-m", "codemod", "fix", "-i", "pkg"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "end of input" in result.stderr
+    assert (tree / "pkg" / "lstm.py").read_text() == LSTM_MODEL
