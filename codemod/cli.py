@@ -437,6 +437,18 @@ def _check_helpers_module(option: str | None, settings) -> None:
     _usage_error(f"{settings.path}: [tool.{SECTION}] helpers-module {module!r} {reason}")
 
 
+@app.command(short_help="Run the language server for editors (LSP over stdio).")
+def server() -> None:
+    """Run the language server: findings as you type, fixes as code actions (LSP over stdio).
+
+    Editors start it themselves; see the README's "Editors" section for VS Code, Neovim, Helix
+    and PyCharm.
+    """
+    from codemod.server import main as serve
+
+    serve()
+
+
 @app.command(short_help="Say what a rule code means, with an example and its fixes.")
 def explain(
     code: Annotated[
