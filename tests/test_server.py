@@ -234,3 +234,18 @@ async def test_the_projects_settings_and_modules_count(
     assert any(r.location.uri.endswith("/base.py") for r in diagnostic.related_information)
     (tmp_path / "pyproject.toml").write_text('[tool.keras-mask-codemod]\nignore = ["KMC101"]\n')
     await change(client, uri, 2, child + "\n", found=0)
+
+
+@pytest.mark.asyncio
+async def test_saving_publishes_again_and_closing_clears(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "model.py"
+    path.write_text(MODEL)
+    uri = await open_file(client, path, MODEL)
+    client.diagnostics.pop(uri)
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+    await until(lambda: uri in client.diagnostics)
+    assert len(client.diagnostics[uri]) == 1
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+    await until(lambda: list(client.diagnostics[uri]) == [])
