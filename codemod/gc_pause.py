@@ -8,7 +8,9 @@ When the file is done, what it left alive (its report, the project modules kept 
 frozen: moved out of the collector's sight before collection resumes. Left in sight, it was
 walked again after every file, a tenth of a run over a project that imports its own modules.
 The interpreter breaks the cycles it makes (Interpreter.release) and the rest is freed by
-reference counting, frozen or not, so memory stays bounded over a whole tree.
+reference counting, frozen or not, so memory stays bounded over a whole tree. A process that
+lives on between files (the language server) must not freeze: what it keeps meanwhile, cycles
+included, would never be collected again. It calls `never_freeze()` when it starts.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_freeze = True
+
+
+def never_freeze() -> None:
+    """For a long-running process: collection resumes after each file, nothing is frozen."""
+    global _freeze
+    _freeze = False
+    gc.unfreeze()
 
 
 @contextmanager
@@ -26,5 +37,6 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
+            if _freeze:
+                gc.freeze()
             gc.enable()

@@ -183,6 +183,9 @@ def create_server() -> LanguageServer:
 
 
 def main() -> None:
+    from codemod.gc_pause import never_freeze
+
+    never_freeze()  # it lives on between buffers: what it keeps must stay collectable
     create_server().start_io()
 
 

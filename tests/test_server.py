@@ -249,3 +249,20 @@ async def test_saving_publishes_again_and_closing_clears(
     assert len(client.diagnostics[uri]) == 1
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
     await until(lambda: list(client.diagnostics[uri]) == [])
+
+
+def test_the_server_process_freezes_nothing_for_the_collector(monkeypatch) -> None:
+    """A batch run freezes what each file leaves alive; the long-lived server must not, or the
+    cycles it drops later would never be collected."""
+    import gc
+
+    from codemod import gc_pause
+    from codemod.config import Options
+    from codemod.engine.check import check_stdin
+
+    monkeypatch.setattr(gc_pause, "_freeze", True)
+    check_stdin(MODEL.encode(), Options(stdin_filename="model.py"))
+    assert gc.get_freeze_count() > 0
+    gc_pause.never_freeze()
+    check_stdin(MODEL.encode(), Options(stdin_filename="model.py"))
+    assert gc.get_freeze_count() == 0
