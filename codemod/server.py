@@ -5,8 +5,9 @@ buffer: for Python files, and for notebooks (notebookDocument sync), where each 
 the cell that holds it. Each diagnostic carries its rule code, a link to the rule's explanation,
 and related places: the mask's producer and the layer downstream that needs the mask. Code
 actions: per finding, one quick fix for each strategy that rewrites it, titled with the
-strategy's guarantee; its edit is exactly what `fix --strategy S` writes for the buffer. "Fix all"
-is `fix` (auto) on the buffer. Hovering a finding shows its rule.
+strategy's guarantee; its edit is exactly what `fix --strategy S` writes for the buffer (in a
+notebook, the changed cells; a fix that would add a cell, the helpers' own, is left to `fix` on
+the .ipynb file). "Fix all" is `fix` (auto) on the buffer. Hovering a finding shows its rule.
 
 It reads the project's pyproject settings and follows its imports as `check` does (the buffer is
 analysed as if it were the file on disk), and never imports or runs the code. A buffer that
@@ -145,9 +146,11 @@ def create_server() -> LanguageServer:
     )
     def code_action(params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
-        buffer = buffers.get(uri)
-        if buffer is None or buffer.cells is not None:
-            return []  # notebooks: diagnostics only, for now (fix the .ipynb file on disk)
+        buffer = buffers.get(uri) or next(
+            (b for b in buffers.values() if b.cells is not None and uri in b.cells), None
+        )  # a cell's text document: its notebook's buffer
+        if buffer is None:
+            return []
         wanted = params.context.only
         actions: list[lsp.CodeAction] = []
         if not wanted or any(kind.startswith("quickfix") for kind in wanted):
@@ -313,11 +316,13 @@ def _rule_markdown(finding: Finding) -> str:
 
 
 def _quick_fixes(buffer: _Buffer, uri: str, at: lsp.Range) -> list[lsp.CodeAction]:
-    """For each finding the range touches, one action per strategy that rewrites it."""
+    """For each finding the range of `uri` (the file, or one of the notebook's cells) touches,
+    one action per strategy that rewrites it."""
     from codemod.rewrite import strategies
 
-    lines = buffer.raw.decode("utf-8", "replace").splitlines()
-    here = [f for f in buffer.findings if _overlaps(_range(f, lines), at)]
+    here = [
+        f for f in _findings_in(buffer, uri) if _overlaps(_range(f, _lines_of(buffer, f.cell)), at)
+    ]
     if not here:
         return []
     actions = []
@@ -325,20 +330,21 @@ def _quick_fixes(buffer: _Buffer, uri: str, at: lsp.Range) -> list[lsp.CodeActio
         report = fix_stdin(buffer.raw, _options(buffer.path, strategy.name))
         if report.error is not None or not report.changed:
             continue
+        edit = _edit(buffer, uri, report.new)
+        if edit is None:
+            continue
         fixed = {
-            (change.finding.line, change.finding.column)
+            (change.finding.cell, change.finding.line, change.finding.column)
             for change in report.changes
             if change.summary is not None
         }
-        edit = _whole_buffer_edit(uri, buffer.raw, report.new)
         for finding in here:
-            if (finding.line, finding.column) in fixed:
-                diagnostic = _diagnostic(finding, uri, buffer)
+            if (finding.cell, finding.line, finding.column) in fixed:
                 actions.append(
                     lsp.CodeAction(
                         title=f"Fix with {strategy.name}: {strategy.guarantee}",
                         kind=lsp.CodeActionKind.QuickFix,
-                        diagnostics=[diagnostic],
+                        diagnostics=[_diagnostic(finding, uri, buffer)],
                         edit=edit,
                     )
                 )
@@ -349,16 +355,46 @@ def _fix_edit(buffer: _Buffer, uri: str, strategy: str) -> lsp.WorkspaceEdit | N
     report = fix_stdin(buffer.raw, _options(buffer.path, strategy))
     if report.error is not None or not report.changed:
         return None
-    return _whole_buffer_edit(uri, buffer.raw, report.new)
+    return _edit(buffer, uri, report.new)
+
+
+def _findings_in(buffer: _Buffer, uri: str) -> list[Finding]:
+    if buffer.cells is None:
+        return list(buffer.findings)
+    return [f for f in buffer.findings if _cell_uri(buffer, f.cell) == uri]
+
+
+def _edit(buffer: _Buffer, uri: str, new: bytes) -> lsp.WorkspaceEdit | None:
+    """What `fix` wrote (`new`), as edits of the open documents: the file replaced whole, or in
+    a notebook each changed cell replaced whole. None when it cannot be said that way: a fix
+    that adds a cell (the helpers' own) is for `fix` on the .ipynb file."""
+    if buffer.cells is None:
+        return _whole_buffer_edit(uri, buffer.raw, new)
+    old_cells = json.loads(buffer.raw)["cells"]
+    new_cells = json.loads(new)["cells"]
+    if len(new_cells) != len(old_cells):
+        return None
+    changes: dict[str, list[lsp.TextEdit]] = {}
+    for cell_uri, before, after in zip(buffer.cells, old_cells, new_cells):
+        old_text, new_text = _source(before), _source(after)
+        if new_text != old_text:
+            edit = _whole_buffer_edit(cell_uri, old_text.encode(), new_text.encode())
+            changes.update(edit.changes)  # type: ignore[arg-type]
+    return lsp.WorkspaceEdit(changes=changes)
 
 
 def _whole_buffer_edit(uri: str, old: bytes, new: bytes) -> lsp.WorkspaceEdit:
-    """One edit replacing the buffer with `new` (what `fix` writes, byte for byte)."""
+    """One edit replacing the document `uri` (whose text is `old`) with `new`, byte for byte."""
     text = old.decode("utf-8", "replace")
     lines = text.split("\n")
     end = lsp.Position(len(lines) - 1, _utf16(lines[-1], len(lines[-1])))
     replacement = lsp.TextEdit(lsp.Range(lsp.Position(0, 0), end), new.decode("utf-8"))
     return lsp.WorkspaceEdit(changes={uri: [replacement]})
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
 
 
 def _overlaps(span: lsp.Range, other: lsp.Range) -> bool:
@@ -409,4 +445,4 @@ def _lines_of(buffer: _Buffer, cell: int | None) -> list[str]:
     document = json.loads(buffer.raw)
     if cell is None or not 1 <= cell <= len(document["cells"]):
         return []
-    return str(document["cells"][cell - 1]["source"]).splitlines()
+    return _source(document["cells"][cell - 1]).splitlines()

@@ -5,6 +5,7 @@ are what `fix` writes, hover, notebooks, a half-typed buffer, and shutdown."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,9 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 from typer.testing import CliRunner
 
 from codemod.cli import app
+from codemod.config import Options
+from codemod.engine.fix import fix_stdin
+from codemod.server import _notebook_json
 
 MODEL = """\
 from tensorflow import keras
@@ -266,3 +270,48 @@ def test_the_server_process_freezes_nothing_for_the_collector(monkeypatch) -> No
     gc_pause.never_freeze()
     check_stdin(MODEL.encode(), Options(stdin_filename="model.py"))
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.asyncio
+async def test_a_notebook_quick_fix_edits_the_cells_fix_changes(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    """In a notebook, a fix that only changes cells is offered as edits of those cells, equal to
+    what fix writes into the .ipynb; one that would add the helpers' cell is not offered."""
+    notebook = (tmp_path / "text.ipynb").as_uri()
+    texts = [
+        "import tensorflow as tf\nfrom tensorflow.keras import layers",
+        (
+            'tokens = tf.keras.Input((20,), dtype="int32")\n'
+            "x = layers.Embedding(100, 8, mask_zero=True)(tokens)"
+        ),
+        "x = layers.Conv1D(4, 3)(x)\nx = layers.GlobalMaxPooling1D()(x)",
+    ]
+    cells = [f"{notebook}#cell{number}" for number in range(len(texts))]
+    client.notebook_document_did_open(
+        lsp.DidOpenNotebookDocumentParams(
+            lsp.NotebookDocument(
+                notebook,
+                "jupyter-notebook",
+                1,
+                [lsp.NotebookCell(lsp.NotebookCellKind.Code, cell) for cell in cells],
+            ),
+            [lsp.TextDocumentItem(cell, "python", 1, text) for cell, text in zip(cells, texts)],
+        )
+    )
+    await until(lambda: all(cell in client.diagnostics for cell in cells))
+    (diagnostic,) = client.diagnostics[cells[2]]
+    actions = await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(cells[2]),
+            diagnostic.range,
+            lsp.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    assert [action.title.split(":")[0] for action in actions] == ["Fix with lambda"]
+    (edit,) = actions[0].edit.changes[cells[1]]
+    assert list(actions[0].edit.changes) == [cells[1]]
+    raw = _notebook_json([("code", text) for text in texts])
+    fixed = fix_stdin(raw, Options(stdin_filename=str(tmp_path / "text.ipynb"), strategy="lambda"))
+    assert edit.new_text == json.loads(fixed.new)["cells"][1]["source"]
+    assert "mask_zero" not in edit.new_text
