@@ -215,8 +215,9 @@ def _fix(program: Program, options: Options) -> FixReport:
     except Exception as error:  # noqa: BLE001 - see error_reason
         report.error = error_reason(error, (AnalysisError, FixError, SourceError))
         return report
-    report.findings = in_file([f for f in result.findings if options.wants(f.code)], program)
+    # Notebook findings get the lines of the .ipynb file that hold them, once for both lists.
     placed = dict(zip(map(id, result.findings), in_file(result.findings, program)))
+    report.findings = [placed[id(f)] for f in result.findings if options.wants(f.code)]
     report.changes = [
         dataclasses.replace(change, finding=placed.get(id(change.finding), change.finding))
         for change in result.changes
