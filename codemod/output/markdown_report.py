@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemod import __version__
+from codemod.output.text import counted
 from codemod.rewrite import strategies
 
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ def render(run: FixRun, dry_run: bool, target: KerasTarget) -> str:
     verb = "would rewrite" if dry_run else "rewrote"
     lines = [
         (
-            f"## Keras masks: {_count(len(applied), 'destroyed mask')} rewritten in "
-            f"{_count(len(changed), 'file')}"
+            f"## Keras masks: {counted(len(applied), 'destroyed mask')} rewritten in "
+            f"{counted(len(changed), 'file')}"
         ),
         "",
         f"[keras-mask-codemod](https://pypi.org/project/keras-mask-codemod/) {__version__} "
@@ -108,7 +109,3 @@ def _line(finding: Finding, short: bool = False) -> str:
 def _cell(text: str) -> str:
     """Text for a table cell or a list item: no line breaks, pipes escaped."""
     return " ".join(text.split()).replace("|", "\\|")
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -80,22 +80,23 @@ def fix_summary_line(run: FixRun, dry_run: bool) -> str:
     left = sum(f.unfixed_count for f in run.files)
     errors = len(run.all_errors)
     verb = "Would rewrite" if dry_run else "Rewrote"
-    text = f"{verb} {_count(rewrites, 'finding')} in {_count(len(changed), 'file')}"
+    text = f"{verb} {counted(rewrites, 'finding')} in {counted(len(changed), 'file')}"
     if by_strategy:
         text += " (" + ", ".join(f"{name} {count}" for name, count in by_strategy.items()) + ")"
     if created:
         text += f" and {'create' if dry_run else 'created'} {', '.join(created)}"
     checked = len(run.files) - sum(1 for f in run.files if f.created)
-    text += f"; {unchanged} unchanged; {_count(checked, 'file')} checked"
+    text += f"; {unchanged} unchanged; {counted(checked, 'file')} checked"
     text += f", {with_findings} with findings"
     if left:
         text += f"; {left} left for review"
     if errors:
-        text += f"; {_count(errors, 'file')} could not be fixed"
+        text += f"; {counted(errors, 'file')} could not be fixed"
     return text + "."
 
 
-def _count(number: int, noun: str) -> str:
+def counted(number: int, noun: str) -> str:
+    """`1 file`, `3 files`."""
     return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
