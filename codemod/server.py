@@ -17,6 +17,7 @@ the editor's log.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -47,8 +48,19 @@ class _Buffer:
 
     path: str  # the file it is (or will be) on disk: settings and imports resolve from it
     raw: bytes  # the buffer as check and fix read it (a notebook: its JSON, rebuilt from cells)
+    texts: list[str]  # the file's text, or each cell's, in order
     cells: list[str] | None = None  # a notebook's cell document URIs, in order (None: a file)
     findings: tuple[Finding, ...] = ()
+
+    @functools.cached_property
+    def _lines(self) -> list[list[str]]:
+        return [text.splitlines() for text in self.texts]
+
+    def lines(self, cell: int | None) -> list[str]:
+        """The lines of the file, or of a notebook's cell (1-based; none for another)."""
+        if self.cells is None:
+            return self._lines[0]
+        return self._lines[cell - 1] if cell is not None and 1 <= cell <= len(self.texts) else []
 
 
 def create_server() -> LanguageServer:
@@ -85,35 +97,34 @@ def create_server() -> LanguageServer:
             )
 
     def refresh_file(uri: str) -> None:
-        document = server.workspace.get_text_document(uri)
-        publish(uri, _Buffer(_path(uri), document.source.encode("utf-8")))
+        """A Python file's buffer; a notebook cell's text document is checked with its notebook."""
+        if server.workspace.get_notebook_document(cell_uri=uri) is not None:
+            return
+        text = server.workspace.get_text_document(uri).source
+        publish(uri, _Buffer(_path(uri), text.encode("utf-8"), [text]))
 
     def refresh_notebook(uri: str) -> None:
         notebook = server.workspace.get_notebook_document(notebook_uri=uri)
         if notebook is None:
             return
-        cells, texts = [], []
-        for cell in notebook.cells:
-            cells.append(cell.document)
-            code = cell.kind == lsp.NotebookCellKind.Code
-            text = server.workspace.get_text_document(cell.document).source
-            texts.append(("code" if code else "markdown", text))
-        publish(uri, _Buffer(_path(uri), _notebook_json(texts), cells))
+        cells = [cell.document for cell in notebook.cells]
+        texts = [server.workspace.get_text_document(cell).source for cell in cells]
+        kinds = [
+            "code" if c.kind == lsp.NotebookCellKind.Code else "markdown" for c in notebook.cells
+        ]
+        publish(uri, _Buffer(_path(uri), _notebook_json(list(zip(kinds, texts))), texts, cells))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: lsp.DidOpenTextDocumentParams) -> None:
-        if not _in_notebook(server, params.text_document.uri):
-            refresh_file(params.text_document.uri)
+        refresh_file(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(params: lsp.DidChangeTextDocumentParams) -> None:
-        if not _in_notebook(server, params.text_document.uri):
-            refresh_file(params.text_document.uri)
+        refresh_file(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(params: lsp.DidSaveTextDocumentParams) -> None:
-        if not _in_notebook(server, params.text_document.uri):
-            refresh_file(params.text_document.uri)
+        refresh_file(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: lsp.DidCloseTextDocumentParams) -> None:
@@ -172,9 +183,8 @@ def create_server() -> LanguageServer:
         buffer = buffers.get(params.text_document.uri)
         if buffer is None or buffer.cells is not None:
             return None
-        lines = buffer.raw.decode("utf-8", "replace").splitlines()
         for finding in buffer.findings:
-            found = _range(finding, lines)
+            found = _range(finding, buffer.lines(None))
             if _contains(found, params.position):
                 return lsp.Hover(
                     contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, _rule_markdown(finding)),
@@ -228,7 +238,7 @@ def _options(path: str, strategy: str = "auto") -> Options:
 
 
 def _diagnostic(finding: Finding, uri: str, buffer: _Buffer) -> lsp.Diagnostic:
-    lines = _lines_of(buffer, finding.cell)
+    lines = buffer.lines(finding.cell)
     related = [_related(finding.producer, "the mask comes from here", uri, buffer)]
     if finding.mask_user is not None:
         related.append(_related(finding.mask_user, "this layer needs the mask", uri, buffer))
@@ -253,7 +263,7 @@ def _related(
         return lsp.DiagnosticRelatedInformation(
             lsp.Location(target, lsp.Range(start, start)), f"{place.name}: {what}"
         )
-    lines = _lines_of(buffer, place.cell)
+    lines = buffer.lines(place.cell)
     line = max(place.line - 1, 0)
     text = lines[line] if line < len(lines) else ""
     start = lsp.Position(line, _utf16(text, place.column - 1))
@@ -285,6 +295,7 @@ def _contains(span: lsp.Range, at: lsp.Position) -> bool:
     return after_start and (at.line, at.character) <= (span.end.line, span.end.character)
 
 
+@functools.cache
 def _explanation_uri(code: Code) -> str:
     """A file holding `keras-mask-codemod explain CODE`, written once per version: editors open
     it from the diagnostic's link, without a network."""
@@ -320,9 +331,7 @@ def _quick_fixes(buffer: _Buffer, uri: str, at: lsp.Range) -> list[lsp.CodeActio
     one action per strategy that rewrites it."""
     from codemod.rewrite import strategies
 
-    here = [
-        f for f in _findings_in(buffer, uri) if _overlaps(_range(f, _lines_of(buffer, f.cell)), at)
-    ]
+    here = [f for f in _findings_in(buffer, uri) if _overlaps(_range(f, buffer.lines(f.cell)), at)]
     if not here:
         return []
     actions = []
@@ -370,13 +379,12 @@ def _edit(buffer: _Buffer, uri: str, new: bytes) -> lsp.WorkspaceEdit | None:
     that adds a cell (the helpers' own) is for `fix` on the .ipynb file."""
     if buffer.cells is None:
         return _whole_buffer_edit(uri, buffer.raw, new)
-    old_cells = json.loads(buffer.raw)["cells"]
     new_cells = json.loads(new)["cells"]
-    if len(new_cells) != len(old_cells):
+    if len(new_cells) != len(buffer.texts):
         return None
     changes: dict[str, list[lsp.TextEdit]] = {}
-    for cell_uri, before, after in zip(buffer.cells, old_cells, new_cells):
-        old_text, new_text = _source(before), _source(after)
+    for cell_uri, old_text, after in zip(buffer.cells, buffer.texts, new_cells):
+        new_text = _source(after)
         if new_text != old_text:
             edit = _whole_buffer_edit(cell_uri, old_text.encode(), new_text.encode())
             changes.update(edit.changes)  # type: ignore[arg-type]
@@ -413,11 +421,6 @@ def _path(uri: str) -> str:
     return to_fs_path(uri) or uri
 
 
-def _in_notebook(server: LanguageServer, uri: str) -> bool:
-    """A cell's text document: its notebook is what is checked."""
-    return server.workspace.get_notebook_document(cell_uri=uri) is not None
-
-
 def _notebook_json(cells: list[tuple[str, str]]) -> bytes:
     """A notebook holding these cells, as the engine reads an .ipynb file."""
     document = {
@@ -437,12 +440,3 @@ def _cell_uri(buffer: _Buffer, cell: int | None) -> str | None:
     if buffer.cells is None or cell is None or not 1 <= cell <= len(buffer.cells):
         return None
     return buffer.cells[cell - 1]
-
-
-def _lines_of(buffer: _Buffer, cell: int | None) -> list[str]:
-    if buffer.cells is None:
-        return buffer.raw.decode("utf-8", "replace").splitlines()
-    document = json.loads(buffer.raw)
-    if cell is None or not 1 <= cell <= len(document["cells"]):
-        return []
-    return _source(document["cells"][cell - 1]).splitlines()
