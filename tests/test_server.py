@@ -82,6 +82,22 @@ async def change(client: LanguageClient, uri: str, version: int, text: str, foun
     assert len(client.diagnostics[uri]) == found
 
 
+async def code_actions(
+    client: LanguageClient,
+    uri: str,
+    at: lsp.Range,
+    diagnostics: list[lsp.Diagnostic],
+    only: list[str] | None = None,
+) -> list[lsp.CodeAction]:
+    return await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri),
+            at,
+            lsp.CodeActionContext(diagnostics=diagnostics, only=only),
+        )
+    )
+
+
 def replaced(text: str, edit: lsp.WorkspaceEdit, uri: str) -> str:
     (change,) = edit.changes[uri]
     lines = text.split("\n")
@@ -122,13 +138,7 @@ async def test_each_quick_fix_is_what_fix_writes_and_leaves_the_buffer_clean(
     path = tmp_path / "model.py"
     uri = await open_file(client, path, MODEL)
     (diagnostic,) = client.diagnostics[uri]
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            lsp.TextDocumentIdentifier(uri),
-            diagnostic.range,
-            lsp.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
+    actions = await code_actions(client, uri, diagnostic.range, [diagnostic])
     titles = [action.title for action in actions]
     assert [title.split(":")[0] for title in titles] == [
         "Fix with mask-aware",
@@ -151,13 +161,7 @@ async def test_fix_all_is_fix_with_auto_and_hover_explains_the_rule(
     path = tmp_path / "model.py"
     uri = await open_file(client, path, MODEL)
     whole = lsp.Range(lsp.Position(0, 0), lsp.Position(9, 0))
-    (action,) = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            lsp.TextDocumentIdentifier(uri),
-            whole,
-            lsp.CodeActionContext(diagnostics=[], only=["source.fixAll"]),
-        )
-    )
+    (action,) = await code_actions(client, uri, whole, [], only=["source.fixAll"])
     assert action.kind == "source.fixAll.keras-mask-codemod"
     assert replaced(MODEL, action.edit, uri) == fix_cli(path, MODEL, "auto")
     hover = await client.text_document_hover_async(
@@ -301,13 +305,7 @@ async def test_a_notebook_quick_fix_edits_the_cells_fix_changes(
     )
     await until(lambda: all(cell in client.diagnostics for cell in cells))
     (diagnostic,) = client.diagnostics[cells[2]]
-    actions = await client.text_document_code_action_async(
-        lsp.CodeActionParams(
-            lsp.TextDocumentIdentifier(cells[2]),
-            diagnostic.range,
-            lsp.CodeActionContext(diagnostics=[diagnostic]),
-        )
-    )
+    actions = await code_actions(client, cells[2], diagnostic.range, [diagnostic])
     assert [action.title.split(":")[0] for action in actions] == ["Fix with lambda"]
     (edit,) = actions[0].edit.changes[cells[1]]
     assert list(actions[0].edit.changes) == [cells[1]]
