@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -47,3 +51,13 @@ def table(medians: dict[str, float], baseline: str, note: str = "") -> str:
     if note:
         lines.append(note)
     return "\n".join(lines)
+
+
+def peak_mib(command: Command) -> float:
+    """The largest resident set of the command's process that _peak.py waited for, in MiB."""
+    env = {**os.environ, **(command.env or {})}
+    result = subprocess.run(
+        [sys.executable, str(HERE / "_peak.py"), *command.argv],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return float(result.stdout.strip())

@@ -39,7 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _timing import Command, measure, table
+from _timing import Command, measure, peak_mib, table
 
 DEFAULT_REPEATS = 5
 SLOW_SECONDS = 10.0
@@ -350,15 +350,6 @@ PEAK_NOTE = (
 
 def ours(tree: Path, *options: str) -> list[str]:
     return [sys.executable, "-m", "codemod", "check", "--quiet", *options, str(tree)]
-
-
-def peak_mib(command: Command) -> float:
-    env = {**os.environ, **(command.env or {})}
-    result = subprocess.run(
-        [sys.executable, str(HERE / "_peak.py"), *command.argv],
-        env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return float(result.stdout.strip())
 
 
 def summary_line(tree: Path) -> str:

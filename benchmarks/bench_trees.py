@@ -20,7 +20,6 @@ import argparse
 import importlib.util
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _timing import Command, measure, table
+from _timing import Command, measure, peak_mib, table
 
 GOLDEN = HERE.parent / "golden"
 
@@ -61,15 +60,6 @@ def libcst_noop(tree: Path) -> Command:
         "libcst_noop.NoOp", str(tree),
     ]  # fmt: skip
     return Command("libcst codemod CLI (no-op)", argv, {"PYTHONPATH": str(HERE)})
-
-
-def peak_mib(command: Command) -> float:
-    env = {**os.environ, **(command.env or {})}
-    result = subprocess.run(
-        [sys.executable, str(HERE / "_peak.py"), *command.argv],
-        env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return float(result.stdout.strip())
 
 
 def report(title: str, commands: list[Command], repeats: int, baseline: str, files: int) -> None:
