@@ -43,7 +43,7 @@ def render(run: FixRun, dry_run: bool, target: KerasTarget) -> str:
             f"{counted(len(changed), 'file')}"
         ),
         "",
-        f"[keras-mask-codemod](https://pypi.org/project/keras-mask-codemod/) {__version__} "
+        f"keras-mask-codemod {__version__} "
         f"{verb} each place where a Keras mask reached a layer that does not support masking "
         "(Keras 3 warns: *does not support masking and will therefore destroy the mask "
         "information*), for " + target.describe() + ".",
