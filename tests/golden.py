@@ -35,7 +35,7 @@ def project_modules(case: Path) -> list[Path]:
     return sorted(
         path
         for path in case.glob("*.py")
-        if path.name != "input.py" and not path.name.startswith("fix.")
+        if path.name != "input.py" and not path.name.startswith(("fix.", "fix-all."))
     )
 
 
@@ -102,10 +102,24 @@ def builder_names(case: Path) -> list[str]:
     return sorted(names, key=lambda name: name != "build_model")
 
 
+# A strategy key's suffix for `fix` on the case's whole folder (input.py and its modules).
+WHOLE = "@all"
+
+
 def fix_outputs(case: Path, strategy: str) -> tuple[Path, Path]:
     """golden/<case>/fix.<strategy>.txt (the lines fix prints) and .py (the file after fix,
-    present only when fix changes it)."""
+    present only when fix changes it). For `<strategy>@all`, what `fix .` prints on the
+    case's folder (fix-all.<strategy>.txt), and its input.py in fix-all.<strategy>/, the
+    folder as fix leaves it, present only when fix changes one of the case's other modules."""
+    if strategy.endswith(WHOLE):
+        name = strategy.removesuffix(WHOLE)
+        return case / f"fix-all.{name}.txt", case / f"fix-all.{name}" / "input.py"
     return case / f"fix.{strategy}.txt", case / f"fix.{strategy}.py"
+
+
+def strategy_of(key: str) -> str:
+    """The strategy of a key such as "mask-aware@all"."""
+    return key.removesuffix(WHOLE)
 
 
 def compare_absent(expected_path: Path, update: bool) -> None:

@@ -295,6 +295,7 @@ def test_report_file_lists_every_file_finding_and_rewrite(tree: Path) -> None:
         "status": "created",
         "findings": [],
         "rewrites": [],
+        "changed_for": [],
         "error": None,
     }
     assert by_path["pkg/clean.py"] == {
@@ -302,6 +303,7 @@ def test_report_file_lists_every_file_finding_and_rewrite(tree: Path) -> None:
         "status": "unchanged",
         "findings": [],
         "rewrites": [],
+        "changed_for": [],
         "error": None,
     }
     assert by_path["pkg/broken.py"]["status"] == "error"
@@ -317,6 +319,7 @@ def test_report_file_lists_every_file_finding_and_rewrite(tree: Path) -> None:
             "rewrite": "Conv1D -> MaskedConv1D",
             "reason": "the LSTM at line 3 needs the mask",
             "applied": True,
+            "also_changes": [],
         }
     ]
     assert document["summary"] == {

@@ -62,7 +62,9 @@ class OnlyInThisTest(Strategy):
     guarantee = "Nothing at all: it never rewrites anything."
     listed = 99
 
-    def not_applicable(self, finding: Finding, keep_producer: bool = False) -> str | None:
+    def not_applicable(
+        self, finding: Finding, keep_producer: bool = False, others: object = None
+    ) -> str | None:
         return f"the test-only strategy never fixes {finding.destroyer.name}"
 
 

@@ -40,9 +40,12 @@ import pytest
 from tests.golden import (
     HELPERS_MODULE,
     STRATEGIES,
+    WHOLE,
     builder_names,
     fix_outputs,
+    project_modules,
     runnable_cases,
+    strategy_of,
 )
 
 keras = pytest.importorskip("keras")
@@ -70,14 +73,17 @@ TOLERANCE = {"rtol": 1e-6, "atol": 1e-6}
 INVARIANCE_TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
 
 RUNNABLE = runnable_cases()
-PAIRS = [(c, s) for c in RUNNABLE for s in STRATEGIES if fix_outputs(c, s)[1].exists()]
+# Each strategy on input.py alone, and on the case's whole folder ("mask-aware@all") where that
+# changes its other modules too: the migrated input.py then runs with the migrated modules.
+KEYS = [*STRATEGIES, *(strategy + WHOLE for strategy in STRATEGIES)]
+PAIRS = [(c, s) for c in RUNNABLE for s in KEYS if fix_outputs(c, s)[1].exists()]
 
 
 def rewrite_kinds(case: Path, strategy: str) -> set[str]:
     """The strategies fix applied: the word after `input.py:N: ` on each line it printed."""
     kinds = set(REWRITE_LINE.findall(fix_outputs(case, strategy)[0].read_text()))
     assert kinds, f"{case.name}: fix.{strategy}.py exists but its .txt reports no rewrite"
-    assert strategy == "auto" or kinds - {"upgrade"} <= {strategy}, kinds
+    assert strategy_of(strategy) == "auto" or kinds - {"upgrade"} <= {strategy_of(strategy)}
     return kinds
 
 
@@ -242,7 +248,8 @@ def test_there_are_pairs_for_every_promise() -> None:
     assert len(RUNNABLE) >= 20
     assert len(EXACT_PAIRS) >= 20
     assert len(MASK_AWARE_PAIRS) >= 20
-    assert {s for _, s in PAIRS} == set(STRATEGIES)
+    assert {strategy_of(s) for _, s in PAIRS} == set(STRATEGIES)
+    assert any(s.endswith(WHOLE) for _, s in MASK_AWARE_PAIRS)
 
 
 @pytest.mark.parametrize("build", BUILDS, ids=build_id)
@@ -527,10 +534,48 @@ def test_migrated_model_saves_and_loads(build: tuple[Path, str, str], tmp_path: 
     assert [type(layer).__name__ for layer in loaded.layers] == [
         type(layer).__name__ for layer in run.model.layers
     ]
-    for layer in loaded.layers:
+    for layer in loaded.layers:  # the helpers the fresh file registered (itself or a module)
         if is_helper(type(layer)):
-            assert type(layer) is getattr(fresh, type(layer).__name__)
+            name = keras.saving.get_registered_name(type(layer))
+            assert type(layer) is keras.saving.get_registered_object(name)
     got = predict(loaded, batch)
     assert len(got) == len(expected)
     for got_output, expected_output in zip(got, expected):
         np.testing.assert_allclose(got_output, expected_output, **TOLERANCE)
+
+
+# --------------------------------------------------------------------------------------------
+# 5. A module fix changed for another file's rewrite computes what it did for its other users
+
+WHOLE_PAIRS = [(c, s) for c, s in PAIRS if s.endswith(WHOLE)]
+OTHER_BUILDS = [
+    (case, strategy, module.name, builder)
+    for case, strategy in WHOLE_PAIRS
+    for module in project_modules(case)
+    for builder in re.findall(r"^def (build_\w+)\(", module.read_text(), re.MULTILINE)
+]
+
+
+@pytest.mark.parametrize(
+    "build", OTHER_BUILDS, ids=[f"{c.name}-{s}-{m}-{b}" for c, s, m, b in OTHER_BUILDS]
+)
+def test_a_changed_module_gives_its_other_users_the_same_outputs(
+    build: tuple[Path, str, str, str],
+) -> None:
+    """A model built from the changed module without any mask (p62's plain.py) gives, with the
+    same weights, exactly the outputs it gave before: a Masked* layer given no mask computes
+    what the Keras layer does."""
+    case, strategy, name, builder = build
+    folder = fix_outputs(case, strategy)[1].parent
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        before = getattr(execute_file(case / name, search=[HELPERS_MODULE.parent]), builder)()
+        after = getattr(execute_file(folder / name, search=[HELPERS_MODULE.parent]), builder)()
+    assert not [w for w in caught if MASK_WARNING in str(w.message)]
+    assert [type(layer).__name__ for layer in after.layers] != [
+        type(layer).__name__ for layer in before.layers
+    ], "the module's layers should have been swapped"
+    after.set_weights(before.get_weights())
+    batch = np.random.default_rng(0).normal(size=(3, *before.input_shape[1:])).astype("float32")
+    for got, expected in zip(predict(after, batch), predict(before, batch), strict=True):
+        np.testing.assert_allclose(got, expected, **TOLERANCE)

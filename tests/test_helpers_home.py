@@ -337,7 +337,14 @@ def test_reports_count_the_module_as_a_file_created(here: Path) -> None:
     document = json.loads((here / "migration.json").read_text())
     module = [entry for entry in document["files"] if entry["path"] == HELPERS]
     assert module == [
-        {"path": HELPERS, "status": "created", "findings": [], "rewrites": [], "error": None}
+        {
+            "path": HELPERS,
+            "status": "created",
+            "findings": [],
+            "rewrites": [],
+            "changed_for": [],
+            "error": None,
+        }
     ]
     assert document["summary"]["created"] == 1 and document["summary"]["changed"] == 2
     assert document["summary"]["files"] == 4

@@ -65,6 +65,7 @@ def test_fix_json_reports_every_finding_and_what_was_done(folder: Path) -> None:
         "rewrite": "Conv1D -> MaskedConv1D",
         "reason": "the LSTM at line 3 needs the mask",
         "applied": True,
+        "also_changes": [],
     }
     assert document["summary"] == {
         "files": 1,

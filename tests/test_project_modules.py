@@ -192,4 +192,7 @@ def test_a_mask_made_here_and_destroyed_in_a_module_called_from_here(here: Path)
     ), result.output
     assert "clean.py" not in result.output and "blocks.py:" not in result.output
     dry = CliRunner().invoke(app, ["fix", "model.py", "--strategy", "mask-aware", "--dry-run"])
-    assert "fix rewrites only the file it fixes" in dry.output
+    assert (
+        "the mask-aware layers would replace Conv1D (blocks.py, line 5), in another file:"
+        " blocks.py is not among the files this run fixes; give it to fix as well" in dry.output
+    ), dry.output

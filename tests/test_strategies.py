@@ -38,7 +38,7 @@ class TestOnly(Strategy):
     guarantee = "Nothing changes."
     listed = 50
 
-    def not_applicable(self, finding, keep_producer=False):
+    def not_applicable(self, finding, keep_producer=False, others=None):
         return "the test-only strategy never applies"
 
 

@@ -171,12 +171,11 @@ def analyze(
     foreign: dict[int, str] = {}
 
     def place(node: ast.AST) -> tuple[int, int, int, int]:
-        if id(node) in foreign:  # another module's: its own line and (byte) column
-            line = getattr(node, "lineno", 1)
-            column = getattr(node, "col_offset", 0) + 1
-            end_line = getattr(node, "end_lineno", None) or line
-            return line, column, end_line, (getattr(node, "end_col_offset", None) or 0) + 1
-        return _place(node, lines)
+        file = foreign.get(id(node))
+        if file is None:
+            return _place(node, lines)
+        module = imports.read(file) if imports is not None else None  # read already: kept
+        return _place(node, module.lines if module is not None else [])
 
     graph = Graph(place, where=_where(locate), foreign=foreign)
     try:

@@ -61,6 +61,21 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Elsewhere:
+    """A layer in another module of the project that a mask-aware rewrite must convert too: the
+    mask reaches it through a call from this file."""
+
+    file: str  # the module's absolute path
+    span: Span  # its construction call, in that file's text
+    keras_class: str  # the Keras class a helper replaces
+    where: str  # "encoders.py, line 6": how messages name it
+
+    @property
+    def label(self) -> str:
+        return f"{self.keras_class} ({self.where})"
+
+
+@dataclass(frozen=True)
 class Targets:
     """The source nodes a rewrite of one finding acts on (found again by position with libcst)."""
 
@@ -71,6 +86,8 @@ class Targets:
     convert: tuple[
         tuple[Span, str], ...
     ] = ()  # constructions mask-aware swaps, with the Keras class
+    # Constructions in other modules of the project that mask-aware must swap as well.
+    convert_elsewhere: tuple[Elsewhere, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,9 +138,6 @@ class Finding:
     # Where a list holding the producer (the destroyer) as an item is indexed or sliced, "line
     # 11": deleting or inserting an item there would shift what the index picks.
     producer_indexed_at: str = ""
-    # Layers a mask-aware rewrite would have to convert in another module of the project:
-    # "Conv1D (encoders.py, line 9)". fix rewrites only the file it fixes.
-    converts_elsewhere: tuple[str, ...] = ()
     destroyer_indexed_at: str = ""
 
     @property

@@ -14,7 +14,16 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from codemod.analysis.findings import Code, Finding, Place, Producer, Site, Span, Targets
+from codemod.analysis.findings import (
+    Code,
+    Elsewhere,
+    Finding,
+    Place,
+    Producer,
+    Site,
+    Span,
+    Targets,
+)
 from codemod.analysis.values import Layer, Node, Tensor, Trace
 from codemod.catalogue import HelperMask, Passes
 
@@ -260,13 +269,6 @@ class Graph:
                     blockers += [layer.name for layer in blocked]
             else:
                 blockers.insert(0, pending.destroyer.name)
-        # Layers a mask-aware rewrite would convert in another module: it cannot, from here.
-        elsewhere_converts = tuple(
-            f"{layer.name} ({self._where_node(layer.node)})"
-            for layer in converts
-            if self._elsewhere(layer.node)
-        )
-        converts = [layer for layer in converts if not self._elsewhere(layer.node)]
         producer_nodes = [node for node in self._nodes if node.layer is trace.producer]
         detail = pending.detail
         if pending.code is Code.MANUAL_REVIEW and pending.destroyer is not None:
@@ -295,7 +297,6 @@ class Graph:
             destroyer_uses_mask=pending.destroyer is not None
             and uses_but_drops_mask(pending.destroyer),
             detail=detail,
-            converts_elsewhere=elsewhere_converts,
             producer_indexed_at=self._indexed_at(producer_nodes),
             destroyer_indexed_at=self._indexed_at(pending.nodes),
         )
@@ -316,7 +317,21 @@ class Graph:
             producer_sites=tuple(self._site(node) for node in applied),
             destroyer=self._span(destroyer.node) if destroyer is not None else None,
             destroyer_sites=tuple(self._site(node) for node in pending.nodes),
-            convert=tuple((self._span(layer.node), _class_name(layer)) for layer in converts),
+            convert=tuple(
+                (self._span(layer.node), _class_name(layer))
+                for layer in converts
+                if id(layer.node) not in self._foreign
+            ),
+            convert_elsewhere=tuple(
+                Elsewhere(
+                    self._foreign[id(layer.node)],
+                    self._span(layer.node),
+                    _class_name(layer),
+                    self._where_node(layer.node),
+                )
+                for layer in converts
+                if id(layer.node) in self._foreign
+            ),
         )
 
     def _site(self, node: Node) -> Site:

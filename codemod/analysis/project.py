@@ -55,6 +55,23 @@ class ProjectModule:
 
     path: str
     tree: ast.Module
+    data: bytes
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The module's lines, decoded as Python decodes the file: the places of its nodes
+        in characters, for a rewrite of this file asked for by a file importing it."""
+        import io
+        import tokenize
+
+        from codemod.analysis import source_lines
+
+        try:
+            encoding, _ = tokenize.detect_encoding(io.BytesIO(self.data).readline)
+            text = self.data.decode(encoding, errors="replace")
+        except (SyntaxError, LookupError):
+            text = self.data.decode("utf-8", errors="replace")
+        return source_lines(text.removeprefix("\ufeff"))
 
 
 @dataclass(frozen=True)
@@ -145,7 +162,7 @@ class ProjectImports:
         tree = _parse(data)
         if tree is None:
             return None
-        return ProjectModule(file, tree)
+        return ProjectModule(file, tree, data)
 
     def _bases(self, folder: str) -> list[str]:
         """Where an absolute import from a file of `folder` is looked for."""

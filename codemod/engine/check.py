@@ -7,6 +7,7 @@ with fix; this module holds what only check does, and its reports.
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 
 from codemod.analysis import AnalysisError, analyze, may_contain_producer
@@ -15,6 +16,7 @@ from codemod.config import Options
 from codemod.engine.git_state import project_roots
 from codemod.engine.runner import Program, error_reason, find_files, in_file, run_files, run_stdin
 from codemod.gc_pause import gc_paused
+from codemod.rewrite.other_files import ONE_FILE, OtherFiles
 
 
 @dataclass
@@ -51,6 +53,9 @@ class RunReport:
     errors: list[tuple[str, str]] = field(
         default_factory=list
     )  # (path, reason) for unreadable paths
+    # The files a fix of the same paths could change besides each file itself: what `auto`
+    # may choose (the JSON `strategy`) depends on them.
+    others: OtherFiles = ONE_FILE
 
     @property
     def findings(self) -> list[tuple[str, Finding]]:
@@ -101,6 +106,7 @@ def _analyse(program: Program, options: Options) -> FileReport:
 
 
 def check_stdin(raw: bytes, options: Options) -> FileReport:
+    """One file's report; its JSON strategy is what `fix` on stdin would do (other_files.STDIN)."""
     return run_stdin(raw, _Check(options))
 
 
@@ -109,7 +115,7 @@ def check_paths(paths: list[str], options: Options, progress=None, show=None) ->
     With `show`, each file's report is handed over as soon as it is done and then released."""
     files, errors = find_files(paths, options)
     options = dataclasses.replace(options, project_roots=project_roots(paths))
-    report = RunReport(errors=errors)
+    report = RunReport(errors=errors, others=OtherFiles(frozenset(map(os.path.realpath, files))))
 
     def show_and_release(file_report: FileReport) -> None:
         show(file_report)

@@ -58,6 +58,8 @@ from codemod.engine.runner import (
 )
 from codemod.engine.sources import SourceError, write_atomic
 from codemod.gc_pause import gc_paused
+from codemod.rewrite.edits import Edit
+from codemod.rewrite.other_files import ONE_FILE, STDIN, OtherFiles
 from codemod.rewrite.plan import Change
 
 
@@ -75,7 +77,11 @@ class FixReport:
     created: bool = False  # the helpers module, which this run writes where there was no file
     wants_home: bool = False  # pastes the Keras 3 helpers, which a helpers module could hold
     imports_module: bool = False  # imports the helpers from the run's helpers module
-    unwritten: bool = False  # changed, and left for the run to write (see _Fix.share)
+    # Edits its rewrites need in other files of the run (absolute path -> edits), and, once the
+    # run made them, the reports of those files; a file changed for others names them.
+    elsewhere: dict[str, list[Edit]] = field(default_factory=dict)
+    needs: list[FixReport] = field(default_factory=list)
+    changed_for: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -135,6 +141,7 @@ class FixRun:
     files: list[FixReport] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) from discovery
     notes: list[Note] = field(default_factory=list)
+    others: OtherFiles = ONE_FILE  # the files a rewrite may change besides its own
 
     @property
     def all_errors(self) -> list[tuple[str, str]]:
@@ -159,22 +166,27 @@ def outside(paths: list[str], places: Places, action: str = "fix it there") -> d
 
 @dataclass(frozen=True)
 class _Fix:
-    """fix as a runner Job: with `write`, a changed file is written, unless it is `refused`
-    (path -> why: a symlink out of the work tree) or `dirty` (real paths). With `share`, a file
-    that pastes the Keras 3 helpers is not written here but left `unwritten`, for the run to
-    write once it knows whether the helpers go into a shared module instead."""
+    """fix as a runner Job: the fixed bytes of each file, never written here (the run writes
+    them once every file is fixed, so that each analysis reads the project as it was). A
+    changed file is marked with why it must not be written: `refused` (path -> why: a symlink
+    out of the work tree) or `dirty` (real paths). `others` are the files of the run the
+    rewrites may change too, and `requested` (real path -> edits) what other files' rewrites
+    need changed in one. With `share`, a file pasting the Keras 3 helpers may import them
+    from a shared module instead (`FixReport.wants_home`)."""
 
     options: Options
-    write: bool = False
     dirty: frozenset[str] = frozenset()
     refused: dict[str, str] = field(default_factory=dict)
     share: bool = False
+    others: OtherFiles = ONE_FILE
+    requested: dict[str, tuple[Edit, ...]] = field(default_factory=dict)
 
     def untouched(self, path: str, raw: bytes = b"", error: str | None = None) -> FixReport:
         return FixReport(path, error=error, old=raw, new=raw)
 
     def run(self, program: Program) -> FixReport:
-        report = _fix(program, self.options)
+        requested = self.requested.get(os.path.realpath(program.path), ()) if self.requested else ()
+        report = _fix(program, self.options, self.others, requested)
         if report.changed and report.path in self.refused:
             report.error = self.refused[report.path]
         elif report.changed and os.path.realpath(report.path) in self.dirty:
@@ -185,15 +197,15 @@ class _Fix:
             and report.changed
             and not os.path.islink(report.path)  # imports resolve beside the target
         )
-        if self.write and report.changed:
-            if report.wants_home:
-                report.unwritten = True
-            else:
-                _write(report)
         return report
 
 
-def _fix(program: Program, options: Options) -> FixReport:
+def _fix(
+    program: Program,
+    options: Options,
+    others: OtherFiles = ONE_FILE,
+    requested: tuple[Edit, ...] = (),
+) -> FixReport:
     """The fixed bytes of one program (nothing is written here); notebooks cell by cell."""
     from codemod.rewrite.helper_source import HELPER_HEADER
     from codemod.rewrite.pipeline import FixError
@@ -201,7 +213,8 @@ def _fix(program: Program, options: Options) -> FixReport:
     source = program.source
     report = FixReport(source.path, old=source.raw, new=source.raw)
     try:
-        result = _fix_text(program, options)
+        result = _fix_text(program, options, others, requested)
+        report.elsewhere = result.elsewhere
         if result.text != program.text:
             report.new = program.encode(result.text)
             if program.notebook is not None:
@@ -225,7 +238,12 @@ def _fix(program: Program, options: Options) -> FixReport:
     return report
 
 
-def _fix_text(program: Program, options: Options):
+def _fix_text(
+    program: Program,
+    options: Options,
+    others: OtherFiles = ONE_FILE,
+    requested: tuple[Edit, ...] = (),
+):
     from codemod.rewrite.pipeline import fix_text
 
     with gc_paused():
@@ -239,6 +257,8 @@ def _fix_text(program: Program, options: Options):
                 target=options.target,
                 style=options.style,
                 imports=options.imports_of(program.path),
+                others=others,
+                requested=requested,
             )
         )
 
@@ -263,7 +283,7 @@ def _helpers_cell(program: Program, result, options: Options) -> bytes | None:
         notebook = parse_notebook(raw, program.path)
         cells = virtual_source(notebook)
         again = Program(notebook.source, cells.text, notebook, cells)
-        second = _fix_text(again, options)
+        second = _fix_text(again, options)  # a notebook is no project module: asked nothing
         pasted = any(
             second.text.count(header) > again.text.count(header)
             for header in (HELPER_HEADER, KERAS_2_HELPER_HEADER)
@@ -279,7 +299,7 @@ def _helpers_cell(program: Program, result, options: Options) -> bytes | None:
 
 
 def fix_stdin(raw: bytes, options: Options) -> FixReport:
-    return run_stdin(raw, _Fix(options))
+    return run_stdin(raw, _Fix(options, others=STDIN))
 
 
 def fix_paths(
@@ -303,18 +323,13 @@ def fix_paths(
     refused = outside(files, places) if write and not follow_symlinks else {}
     kept = [path for path in files if path not in refused]
     dirty = frozenset() if options.allow_dirty or not write else dirty_files(kept)
-    share = options.helpers_module is None
-    job = _Fix(options, write, dirty, refused, share)
-    homes = _Homes(run, options, write, follow_symlinks, places)
-    if options.helpers_module is None and accept is None:
-        # Each worker writes its own files, but those that may import the helpers from a
-        # shared module, which the run writes once it knows where that module goes.
-        stream = _Stream(homes, show, details, share)
-        run.files = run_files(job, files, progress, stream.each)
-        stream.finish()
-        return run
-    # Asking the user, or writing the helpers module first, needs every result here first.
-    run.files = run_files(dataclasses.replace(job, write=False), files, progress)
+    others = run.others = _other_files(files, refused, dirty)
+    job = _Fix(options, dirty, refused, options.helpers_module is None, others)
+    # Nothing is written before every file is fixed: each analysis reads the project's modules
+    # as they were. Unchanged files keep no bytes meanwhile.
+    run.files = run_files(job, files, progress, _release_unchanged if show else None)
+    job = _Elsewhere(run, job).settle()
+    homes = _Homes(run, job, write, follow_symlinks, places)
     if options.helpers_module is None:
         finder = HomeFinder()
         wanting = [report for report in run.files if report.wants_home]
@@ -325,7 +340,7 @@ def fix_paths(
     else:
         homes.explicit(options.helpers_module)
     if not write:
-        return _show_all(run, show)
+        return _show_all(run, show, details)
     chosen = []
     for report in run.files:
         if report is homes.report:
@@ -334,12 +349,122 @@ def fix_paths(
             chosen.append(report)
         elif report.changed:
             report.skipped = True
-    # The helpers module must exist before any file importing from it is written.
+    # The helpers module must exist before any file importing from it is written, and a file
+    # changed for another file's rewrite before that file.
     written = homes.write([report for report in chosen if report.imports_module])
-    for report in chosen:
-        if written or not report.imports_module:
+    needed = {id(need) for report in chosen for need in report.needs}
+    for report in sorted(chosen, key=lambda report: id(report) not in needed):
+        if report.imports_module and not written:
+            continue
+        if _missing(report) is None:
             _write(report)
-    return _show_all(run, show)
+    for report in run.files:  # those left unchanged by a rewrite lying wholly elsewhere too
+        missing = _missing(report)
+        if missing is not None and report.error is None:
+            report.error = missing
+    return _show_all(run, show, details)
+
+
+def _missing(report: FixReport) -> str | None:
+    """Why a file's rewrites are not made: a file they change too was not written."""
+    missing = [need.path for need in report.needs if not need.changed]  # refused, declined...
+    if not missing:
+        return None
+    return (
+        f"not written: its rewrite needs {', '.join(missing)} changed as well, which was"
+        " not written"
+    )
+
+
+def _other_files(files: list[str], refused: dict[str, str], dirty: frozenset[str]) -> OtherFiles:
+    """The files of the run a rewrite may change besides its own: all but those the guards
+    refuse (their reasons, said of the file: "encoders.py has uncommitted changes...")."""
+    reasons = {os.path.realpath(path): f"is {why}" for path, why in refused.items()}
+    reasons.update(dict.fromkeys(dirty, DIRTY))
+    return OtherFiles(frozenset(map(os.path.realpath, files)), reasons)
+
+
+def _release_unchanged(report: FixReport) -> None:
+    """A file with nothing to write needs no bytes kept until the run writes the others."""
+    if not report.changed and not report.elsewhere:
+        report.release()
+
+
+class _Elsewhere:
+    """Rewrites that change other files of the run (a mask made here, destroyed in a module this
+    file calls: mask-aware swaps the layers there). The run re-fixes each such file with the
+    edits asked of it, made along with its own. A file that cannot take them (its class chosen
+    at run time, a parse error...) is refused to the files asking, which are fixed again
+    without it, so that every rewrite reported is one made in whole or not at all."""
+
+    def __init__(self, run: FixRun, job: _Fix) -> None:
+        self.run, self.job = run, job
+        self.refused = dict(job.others.refused)
+
+    def settle(self) -> _Fix:
+        """The job that fixes every file as the run finally does; the run's reports updated."""
+        made: dict[str, tuple[Edit, ...]] = {}  # real path -> the edits its report holds
+        for _ in range(len(self.run.files) + 1):  # each round refuses one file more, or ends
+            wanted = self._wanted()
+            stale = [
+                r for r in self.run.files if wanted.get(_real(r), ()) != made.get(_real(r), ())
+            ]
+            if not stale:
+                break
+            others = dataclasses.replace(self.job.others, refused=dict(self.refused))
+            self.job = dataclasses.replace(self.job, others=others, requested=wanted)
+            failed = set()
+            for report, again in zip(
+                stale, run_files(self.job, [r.path for r in stale], every=True)
+            ):
+                made[_real(report)] = wanted.get(_real(report), ())
+                if again.error is not None and made[_real(report)]:
+                    self.refused[_real(report)] = f"cannot be changed as well ({again.error})"
+                    failed.add(_real(report))
+                    continue
+                self._replace(report, again)
+            if failed:
+                self._without(failed)
+        self._link()
+        return self.job
+
+    def _wanted(self) -> dict[str, tuple[Edit, ...]]:
+        wanted: dict[str, list[Edit]] = {}
+        for report in self.run.files:
+            for path, edits in report.elsewhere.items():
+                into = wanted.setdefault(os.path.realpath(path), [])
+                into += [edit for edit in edits if edit not in into]
+        return {path: tuple(edits) for path, edits in wanted.items()}
+
+    def _without(self, failed: set[str]) -> None:
+        """Fix again the files whose rewrites needed a file that cannot take them."""
+        others = dataclasses.replace(self.job.others, refused=dict(self.refused))
+        self.job = dataclasses.replace(self.job, others=others)
+        asking = [
+            report
+            for report in self.run.files
+            if any(os.path.realpath(path) in failed for path in report.elsewhere)
+        ]
+        for report, again in zip(asking, run_files(self.job, [r.path for r in asking], every=True)):
+            self._replace(report, again)
+
+    def _replace(self, report: FixReport, again: FixReport) -> None:
+        at = next(i for i, r in enumerate(self.run.files) if r is report)
+        self.run.files[at] = again
+
+    def _link(self) -> None:
+        """Each report asking edits of others holds their reports; those name who asked."""
+        by_path = {_real(report): report for report in self.run.files}
+        for report in self.run.files:
+            for path in report.elsewhere:
+                other = by_path.get(os.path.realpath(path))
+                if other is not None and other is not report:
+                    report.needs.append(other)
+                    other.changed_for.append(report.path)
+
+
+def _real(report: FixReport) -> str:
+    return os.path.realpath(report.path)
 
 
 class _Homes:
@@ -347,9 +472,9 @@ class _Homes:
     import from it, and its report in the run (a file created)."""
 
     def __init__(
-        self, run: FixRun, options: Options, write: bool, follow_symlinks: bool, places: Places
+        self, run: FixRun, job: _Fix, write: bool, follow_symlinks: bool, places: Places
     ) -> None:
-        self.run, self.options, self.write_files = run, options, write
+        self.run, self.job, self.options, self.write_files = run, job, job.options, write
         self.follow_symlinks, self.places = follow_symlinks, places
         self.module: ModuleFile | None = None
         self.report: FixReport | None = None
@@ -393,7 +518,8 @@ class _Homes:
         if reason is not None:
             return self._note(home.path, reason)
         options = dataclasses.replace(self.options, helpers_module=home.module)
-        again = run_files(_Fix(options), [report.path for report in reports])
+        job = dataclasses.replace(self.job, options=options, share=False)
+        again = run_files(job, [report.path for report in reports], every=True)
         moved = [
             (report, second)
             for report, second in zip(reports, again)
@@ -483,69 +609,6 @@ class _Homes:
         )
 
 
-class _Stream:
-    """Reports shown (and written, when the workers left them) in path order as they come, but
-    from the first file that may import the helpers from a shared module on: those wait until
-    the run knows whether the module can hold them (`_Homes.move`), and so do the reports after
-    them, to keep the order. Once the files needing helpers can have no one home, they are
-    written with the helpers pasted, and reports flow again."""
-
-    def __init__(
-        self,
-        homes: _Homes,
-        show: Callable[[FixReport], None] | None,
-        details: bool,
-        share: bool,
-    ) -> None:
-        self.homes, self.show, self.details = homes, show, details
-        self.finder: HomeFinder | None = HomeFinder() if share else None
-        self.waiting: list[FixReport] = []
-        self.held: list[FixReport] = []
-        self.pasting = 0
-
-    def each(self, report: FixReport) -> None:
-        if report.wants_home:
-            self.pasting += 1
-            if self.finder is not None and self.finder.add(report.path):
-                self.held.append(report)
-                self.waiting.append(report)
-                return
-            if self.finder is not None:  # no one home for them: each file keeps its own
-                self.finder = None
-                self._flush()
-        if not self.waiting:
-            self._done(report)
-            return
-        if self.homes.write_files and not report.unwritten and self.show is not None:
-            report.release()  # written already: only its lines are left to show
-        self.waiting.append(report)
-
-    def finish(self) -> None:
-        if self.finder is not None:
-            self.homes.move(self.finder.home(alone=True), self.held)
-            users = [report for report in self.held if report.imports_module]
-            if self.homes.write_files:
-                self.homes.write(users)
-            if self.homes.report is not None:
-                self.homes.report.unwritten = False
-                self.waiting.insert(0, self.homes.report)
-        else:
-            self.homes.no_home(self.pasting)
-        self._flush()
-
-    def _flush(self) -> None:
-        for report in self.waiting:
-            self._done(report)
-        self.waiting, self.held = [], []
-
-    def _done(self, report: FixReport) -> None:
-        if report.unwritten:
-            report.unwritten = False
-            _write(report)
-        if self.show is not None:  # else the caller reads the reports' bytes
-            _done(report, self.show, self.details)
-
-
 def _refuse_helpers_module(
     path: str, follow_symlinks: bool, allow_dirty: bool, places: Places | None = None
 ) -> str | None:
@@ -569,9 +632,12 @@ def _done(
     report.release(details)
 
 
-def _show_all(run: FixRun, show: Callable[[FixReport], None] | None) -> FixRun:
-    for report in run.files:
-        _done(report, show)
+def _show_all(
+    run: FixRun, show: Callable[[FixReport], None] | None, details: bool = True
+) -> FixRun:
+    if show is not None:  # else the caller reads the reports' bytes
+        for report in run.files:
+            _done(report, show, details)
     return run
 
 

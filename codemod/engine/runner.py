@@ -173,10 +173,13 @@ def run_files(
     paths: list[str],
     progress=None,
     each: Callable[[Report], None] | None = None,
+    every: bool = False,
 ) -> list[Report]:
     """`job` over every file, reports in path order; files the cheap text test settles are left
-    untouched here, the others go to worker processes when there are enough of them. `each` sees
-    every report as soon as it is done; `progress` (start/advance/stop) is told."""
+    untouched here (with `every`, worked on here: files other files' rewrites change), the
+    others go to worker processes when there are enough of them. `each` sees every report as
+    soon as it is done; `progress` (start/advance/stop) is told."""
     work = functools.partial(run_file, job=job)
-    results = run_in_order(work, job.untouched, paths, job.options.jobs, job.options.project_roots)
+    settle = work if every else job.untouched
+    results = run_in_order(work, settle, paths, job.options.jobs, job.options.project_roots)
     return collect(results, len(paths), progress, each)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 
 from codemod import __version__
 from codemod.analysis.findings import Finding, Place
 from codemod.engine.check import RunReport
+from codemod.rewrite.other_files import ONE_FILE, OtherFiles
 from codemod.target import KerasTarget
 
 
@@ -20,11 +22,14 @@ def place(p: Place | None) -> dict[str, object] | None:
     return found
 
 
-def findings_json(path: str, findings: list[Finding]) -> list[dict[str, object]]:
-    """One file's findings, each with the strategy `fix` (auto) would choose for it."""
+def findings_json(
+    path: str, findings: list[Finding], others: OtherFiles = ONE_FILE
+) -> list[dict[str, object]]:
+    """One file's findings, each with the strategy `fix` (auto) would choose for it, when it may
+    change `others` too."""
     from codemod.rewrite import auto  # the rewriting side: only for a report that says it
 
-    choices = auto.choose(findings)
+    choices = auto.choose(findings, others=others)
     return [finding_dict(path, f, choices[f].strategy) for f in findings]
 
 
@@ -50,6 +55,11 @@ def finding_dict(path: str, finding: Finding, strategy: str) -> dict[str, object
     }
 
 
+def _paths(elsewhere) -> list[str]:
+    """The files edits in other files go to, as the user names them."""
+    return list(dict.fromkeys(os.path.relpath(path) for path, _ in elsewhere))
+
+
 def target_dict(target: KerasTarget) -> dict[str, str]:
     return {"keras": target.version, "catalogue": target.release, "source": target.source}
 
@@ -60,7 +70,9 @@ def render(report: RunReport, target: KerasTarget) -> str:
     document = {
         "version": __version__,
         "target": target_dict(target),
-        "findings": [item for f in report.files for item in findings_json(f.path, f.findings)],
+        "findings": [
+            item for f in report.files for item in findings_json(f.path, f.findings, report.others)
+        ],
         "errors": [{"path": path, "message": reason} for path, reason in errors],
         "summary": {
             "files": len(report.files),
@@ -90,6 +102,8 @@ def render_fix(run, dry_run: bool, target: KerasTarget) -> str:
             # Whether the rewrite is in the output (null: there is none): not for a file refused,
             # not written or declined, whose error says why.
             "applied": report.applied if change.summary is not None else None,
+            # The other files of the run the rewrite changes too.
+            "also_changes": _paths(change.elsewhere),
         }
         for report in run.files
         for change in report.changes
@@ -134,7 +148,7 @@ def render_migration_report(run, strategy: str, dry_run: bool, target: KerasTarg
             {
                 "path": report.path,
                 "status": status,
-                "findings": findings_json(report.path, report.findings),
+                "findings": findings_json(report.path, report.findings, run.others),
                 "rewrites": [
                     {
                         "line": change.finding.line,
@@ -144,9 +158,11 @@ def render_migration_report(run, strategy: str, dry_run: bool, target: KerasTarg
                         "rewrite": change.summary,
                         "reason": change.reason,
                         "applied": report.applied if change.summary is not None else None,
+                        "also_changes": _paths(change.elsewhere),
                     }
                     for change in report.changes
                 ],
+                "changed_for": report.changed_for,
                 "error": report.error,
             }
         )

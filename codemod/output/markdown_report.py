@@ -28,7 +28,7 @@ def render(run: FixRun, dry_run: bool, target: KerasTarget) -> str:
         for change in report.changes
         if change.summary is not None
     ]
-    changed = sorted({path for path, _ in applied})
+    changed = [r.path for r in run.files if r.changed and not r.created]  # as the summary line
     left = [
         (report.path, change)
         for report in run.files

@@ -121,6 +121,9 @@ class FixOutput:
                 self.messages.write(f"{report.path}: skipped: not applied\n")
             elif report.applied:  # a file refused or not written: its error line says why
                 self.messages.write("".join(line(report.path, c) + "\n" for c in report.changes))
+                if report.changed_for and report.changed:
+                    changed = text.changed_for_line(report.path, report.changed_for)
+                    self.messages.write(changed + "\n")
         if self.dry_run and report.changed:
             terminal.write_file_diff(
                 report.path, report.old, report.new, sys.stdout, self.colour, report.created

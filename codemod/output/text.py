@@ -64,6 +64,11 @@ def change_line(path: str, change: Change) -> str:
     return f"{where}: {change.reason}"
 
 
+def changed_for_line(path: str, asking: list[str]) -> str:
+    """A file changed for other files' rewrites (mask-aware layers a mask made there needs)."""
+    return f"{path}: changed for the rewrite of {', '.join(asking)}"
+
+
 def fix_summary_line(run: FixRun, dry_run: bool) -> str:
     """`Rewrote 3 findings in 2 files (mask-aware 1, lambda 2); 38 unchanged; 40 files checked,
     3 with findings.` An untouched file is never counted as changed; a helpers module the run
@@ -71,7 +76,10 @@ def fix_summary_line(run: FixRun, dry_run: bool) -> str:
     created = [f.path for f in run.files if f.created and f.changed]
     changed = [f for f in run.files if f.changed and not f.created]
     by_strategy: dict[str, int] = {}
-    for report in changed:
+    # A rewrite whose edits are all in another file leaves its own file unchanged, yet is made.
+    for report in run.files:
+        if not report.applied:
+            continue
         for strategy, count in report.rewrites_by_strategy.items():
             by_strategy[strategy] = by_strategy.get(strategy, 0) + count
     rewrites = sum(by_strategy.values())

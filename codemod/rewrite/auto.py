@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from codemod.analysis.findings import Code, Finding, Span
+from codemod.rewrite.other_files import ONE_FILE, OtherFiles
 from codemod.rewrite.outcome import NotApplicable, Rewrite
 from codemod.rewrite.strategies import (
     MANUAL,
@@ -45,12 +46,17 @@ class Choice:
     reason: str
 
 
-def choose(findings: Sequence[Finding], index: SourceIndex | None = None) -> dict[Finding, Choice]:
-    """auto's choice for each finding of one file; with `index`, the rewrites too."""
+def choose(
+    findings: Sequence[Finding],
+    index: SourceIndex | None = None,
+    others: OtherFiles = ONE_FILE,
+) -> dict[Finding, Choice]:
+    """auto's choice for each finding of one file; with `index`, the rewrites too. `others`:
+    the project's other files the run may change as well."""
     fixable = [f for f in findings if f.code not in NOT_MASKS]
     keep = {producer(f) for f in fixable if f.mask_used_elsewhere}
     while True:
-        chosen = _choices(fixable, index, keep)
+        chosen = _choices(fixable, index, keep, others)
         needed = {
             producer(f)
             for f, choice in chosen.items()
@@ -78,7 +84,10 @@ def not_a_mask(finding: Finding) -> Choice:
 
 
 def _choices(
-    findings: Sequence[Finding], index: SourceIndex | None, keep: set[tuple[str | None, Span]]
+    findings: Sequence[Finding],
+    index: SourceIndex | None,
+    keep: set[tuple[str | None, Span]],
+    others: OtherFiles,
 ) -> dict[Finding, Choice]:
     ranked = sorted(
         (s for s in registered() if s.auto_rank is not None), key=lambda s: s.auto_rank or 0
@@ -89,7 +98,7 @@ def _choices(
         if finding.mask_user is None:
             continue
         for strategy in restoring:
-            result = _try(strategy, finding, index, producer(finding) in keep)
+            result = _try(strategy, finding, index, producer(finding) in keep, others)
             if not isinstance(result, NotApplicable):
                 reason = strategy.auto_reason(finding, producer(finding) in keep)
                 chosen[finding] = Choice(strategy.name, result, reason)
@@ -105,7 +114,7 @@ def _choices(
             order = restoring + [s for s in ranked if not (s.restores_mask or s.deletes_producer)]
         reasons: list[str] = []
         for strategy in order:
-            result = _try(strategy, finding, index, kept)
+            result = _try(strategy, finding, index, kept, others)
             if isinstance(result, NotApplicable):
                 reasons.append(f"{strategy.name}: {result.reason}")
                 continue
@@ -120,12 +129,16 @@ def _choices(
 
 
 def _try(
-    strategy: Strategy, finding: Finding, index: SourceIndex | None, kept: bool
+    strategy: Strategy,
+    finding: Finding,
+    index: SourceIndex | None,
+    kept: bool,
+    others: OtherFiles,
 ) -> Rewrite | NotApplicable | None:
     """The rewrite (None without the source, when the finding alone allows it), or why not."""
     if index is not None:
-        return attempt(strategy, finding, index, kept)
-    reason = not_applicable(strategy, finding, kept)
+        return attempt(strategy, finding, index, kept, others)
+    reason = not_applicable(strategy, finding, kept, others)
     return NotApplicable(reason) if reason is not None else None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -24,9 +24,16 @@ from codemod.analysis import (
 )
 from codemod.analysis import names as keras_names
 from codemod.analysis.findings import Code, Finding
+from codemod.catalogue import helper_for_layer
 from codemod.rewrite import imports
 from codemod.rewrite.auto import EDITED_REASON, NOT_MASKS, UPGRADE_REASON
-from codemod.rewrite.edits import Edit, MaskingToLambda, helpers_keras_2, helpers_used
+from codemod.rewrite.edits import (
+    Edit,
+    MaskingToLambda,
+    SwapClass,
+    helpers_keras_2,
+    helpers_used,
+)
 from codemod.rewrite.helper_source import (
     HELPER_IMPORTS,
     builtins_used,
@@ -35,6 +42,7 @@ from codemod.rewrite.helper_source import (
     keras_2_helper_source,
 )
 from codemod.rewrite.imports import Binding
+from codemod.rewrite.other_files import ONE_FILE, OtherFiles
 from codemod.rewrite.plan import Change, plan
 from codemod.rewrite.strategies import MANUAL, UPGRADE
 from codemod.rewrite.style import DEFAULT_STYLE, CodeStyle, with_quotes
@@ -70,6 +78,17 @@ class FixResult:
     def rewrites(self) -> list[Change]:
         return [change for change in self.changes if change.summary is not None]
 
+    @property
+    def elsewhere(self) -> dict[str, list[Edit]]:
+        """The edits this file's rewrites need in other files (absolute path -> edits), which the
+        run makes when it rewrites those files (`requested` there)."""
+        edits: dict[str, list[Edit]] = {}
+        for change in self.rewrites:
+            for path, edit in change.elsewhere:
+                if edit not in edits.setdefault(path, []):
+                    edits[path].append(edit)
+        return edits
+
 
 def fix_text(
     text: str,
@@ -80,39 +99,52 @@ def fix_text(
     target: KerasTarget | None = None,
     style: CodeStyle = DEFAULT_STYLE,
     imports: ProjectImports | None = None,
+    others: OtherFiles = ONE_FILE,
+    requested: Sequence[Edit] = (),
 ) -> FixResult:
     """Rewrite `text` with `strategy`; `wanted` picks rule codes to fix (--select), default all.
     For a notebook's virtual source, `cells` names where lines and cells are. `target` is the
     Keras the code runs on (default: the newest release), for both analyses. `style` is how the
     project formats code (line length, quotes), so what fix writes passes its formatter.
-    `imports` lets the analysis follow the project's own modules (analysis/project.py); only
-    this file is ever rewritten.
+    `imports` lets the analysis follow the project's own modules (analysis/project.py). Only
+    this file is rewritten here: a rewrite that needs edits in one of `others` (the files the
+    run fixes too) carries them (`FixResult.elsewhere`), and the run passes them on as that
+    file's `requested` edits, made along with its own.
 
     Raises AnalysisError when the text cannot be parsed and FixError when the rewrite cannot be
     made safely.
     """
-    if not may_contain_producer(text) and not (imports and imports.imports_producer(text)):
+    if (
+        not requested
+        and not may_contain_producer(text)
+        and not (imports and imports.imports_producer(text))
+    ):
         return FixResult(text)
     locate = cells.locate if cells else None
     tree = parse(text, locate)  # once, for the analysis and the rewrite
     findings = analyze(text, target, locate=locate, tree=tree, imports=imports)
     chosen = [f for f in findings if wanted is None or wanted(f.code)]
-    if not chosen:
+    if not chosen and not requested:
         return FixResult(text, findings)
     try:
         upgraded, upgrades = _upgrade(text, tree, chosen, cells is not None, style)
+        if upgraded != text and requested:
+            raise FixError(
+                "it holds helpers of an older keras-mask-codemod, and another file's rewrite"
+                " needs a change here; run fix on it alone first"
+            )
         if upgraded != text:
             tree = parse(upgraded, locate)
             again = analyze(upgraded, target, locate=locate, tree=tree, imports=imports)
             chosen = [f for f in again if wanted is None or wanted(f.code)]
         masks = [f for f in chosen if f.code is not Code.OUTDATED_HELPERS]
         new_text, changes = upgraded, []
-        if masks:
+        if masks or requested:
             new_text, changes = _rewrite(
-                upgraded, tree, masks, strategy, helpers_module, cells, style
+                upgraded, tree, masks, strategy, helpers_module, cells, style, others, requested
             )
         if new_text != text:
-            _verify(new_text, strategy, wanted, target, imports)
+            _verify(new_text, strategy, wanted, target, imports, others)
     except RecursionError:  # libcst visits and prints its tree recursively
         raise FixError(NESTING_TOO_DEEP) from None
     return FixResult(new_text, findings, [*upgrades, *changes])
@@ -147,6 +179,8 @@ def _rewrite(
     helpers_module: str | None,
     cells: Cells | None,
     style: CodeStyle = DEFAULT_STYLE,
+    others: OtherFiles = ONE_FILE,
+    requested: Sequence[Edit] = (),
 ) -> tuple[str, list[Change]]:
     try:
         index = SourceIndex(text, tree)
@@ -155,7 +189,8 @@ def _rewrite(
             "valid Python that libcst, which makes the rewrite, cannot parse (its limits are"
             f" lower, e.g. on thousands of adjacent strings): {_first_line(error)}"
         ) from None
-    changes, edits = plan(findings, strategy, index)
+    changes, edits = plan(findings, strategy, index, others)
+    edits = list(dict.fromkeys([*edits, *_requested(requested, index)]))
     if not edits:
         return text, changes
     try:
@@ -179,6 +214,25 @@ def _rewrite(
             new_text, helper_text, module.default_newline, module.default_indent
         )
     return new_text, changes
+
+
+def _requested(requested: Sequence[Edit], index: SourceIndex) -> list[Edit]:
+    """The edits other files' rewrites need here, each checked as the strategy checks its own:
+    the layer's class is written at its construction, so the helper can replace it."""
+    for edit in requested:
+        if not isinstance(edit, SwapClass):
+            raise FixError(
+                f"cannot make {type(edit).__name__} for another file; please report this"
+            )
+        call = index.call(edit.target)
+        written = index.class_named_by(call) if call is not None else None
+        if call is None or written is None or helper_for_layer(written) != edit.helper:
+            what = index.module.code_for_node(call.func) if call is not None else "a layer"
+            raise FixError(
+                f"another file's rewrite needs {edit.helper} at line {edit.target.line}, but the"
+                f" class there is chosen at run time ({what})"
+            )
+    return list(requested)
 
 
 def _bind_lambda(
@@ -520,6 +574,7 @@ def _verify(
     wanted: Callable[[Code], bool] | None,
     target: KerasTarget | None,
     imports: ProjectImports | None = None,
+    others: OtherFiles = ONE_FILE,
 ) -> None:
     """A second run (with the same --select and target) would leave `new_text` as it is."""
     try:
@@ -533,7 +588,7 @@ def _verify(
     if not findings:
         return  # never rewritten, so a second run would not change them
     index = SourceIndex(new_text)
-    _, edits = plan(findings, strategy, index)
+    _, edits = plan(findings, strategy, index, others)
     if edits:
         raise FixError(
             "a second run would change the rewritten file again; left untouched, please report this"

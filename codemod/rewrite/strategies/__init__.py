@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, ClassVar
 
 from codemod.analysis.findings import Code
+from codemod.rewrite.other_files import ONE_FILE, OtherFiles
 from codemod.rewrite.outcome import NotApplicable, Rewrite
 
 if TYPE_CHECKING:
@@ -42,9 +43,12 @@ class Strategy:
     helpers: ClassVar[frozenset[str]] = frozenset()  # helper names its rewrites may add
     listed: ClassVar[int] = 100  # position in listings (help, explain, README)
 
-    def not_applicable(self, finding: Finding, keep_producer: bool = False) -> str | None:
+    def not_applicable(
+        self, finding: Finding, keep_producer: bool = False, others: OtherFiles = ONE_FILE
+    ) -> str | None:
         """Why this strategy cannot fix `finding` soundly, judged from the finding alone, or None.
-        `keep_producer`: another rewrite or branch needs the producer's mask."""
+        `keep_producer`: another rewrite or branch needs the producer's mask. `others`: the
+        project's other files the run may change as well."""
         raise NotImplementedError
 
     def rewrite(
@@ -59,20 +63,26 @@ class Strategy:
 
 
 def attempt(
-    strategy: Strategy, finding: Finding, index: SourceIndex, keep_producer: bool
+    strategy: Strategy,
+    finding: Finding,
+    index: SourceIndex,
+    keep_producer: bool,
+    others: OtherFiles = ONE_FILE,
 ) -> Rewrite | NotApplicable:
     """The strategy's rewrite of `finding`, or why it does not apply."""
-    reason = not_applicable(strategy, finding, keep_producer)
+    reason = not_applicable(strategy, finding, keep_producer, others)
     if reason is not None:
         return NotApplicable(reason)
     return strategy.rewrite(finding, index, keep_producer)
 
 
-def not_applicable(strategy: Strategy, finding: Finding, keep_producer: bool) -> str | None:
+def not_applicable(
+    strategy: Strategy, finding: Finding, keep_producer: bool, others: OtherFiles = ONE_FILE
+) -> str | None:
     """Why `strategy` cannot fix `finding`, from the finding alone, or None when it can."""
     if finding.code is Code.MANUAL_REVIEW:
         return "the mask's path cannot be followed statically"
-    return strategy.not_applicable(finding, keep_producer)
+    return strategy.not_applicable(finding, keep_producer, others)
 
 
 def mask_still_needed(finding: Finding, strategy: str) -> str | None:

@@ -23,6 +23,7 @@ from codemod.rewrite.edits import (
     MaskingToApplyMaskValue,
     MaskingToLambda,
 )
+from codemod.rewrite.other_files import ONE_FILE, OtherFiles
 from codemod.rewrite.outcome import NotApplicable, Rewrite
 from codemod.rewrite.strategies import Strategy, mask_still_needed
 
@@ -49,7 +50,9 @@ class Lambda(Strategy):
     helpers = HELPER_FUNCTIONS | {"ApplyMask", "EndMask", "ApplyMaskValue"}
     listed = 2
 
-    def not_applicable(self, finding: Finding, keep_producer: bool = False) -> str | None:
+    def not_applicable(
+        self, finding: Finding, keep_producer: bool = False, others: OtherFiles = ONE_FILE
+    ) -> str | None:
         reason = mask_still_needed(finding, self.name)
         if reason is not None:
             return reason
@@ -58,8 +61,8 @@ class Lambda(Strategy):
             return f"lambda rewrites Masking and Embedding producers only, not {producer.name}"
         if producer.path is not None and not keep_producer:
             return (
-                f"the {producer.name} is in {producer.path}, and fix rewrites only the file it"
-                " fixes"
+                f"the {producer.name} is in {producer.path}: changing it there would change"
+                " every model built from that module, and lambda changes only the file it fixes"
             )
         if producer.set_in_class and not keep_producer:
             return (
@@ -86,7 +89,7 @@ class Lambda(Strategy):
             if finding.destroyer.path is not None:
                 return NotApplicable(
                     f"the {finding.destroyer.name} is in {finding.destroyer.path}: {layer}() would"
-                    " go there, and fix rewrites only the file it fixes"
+                    " go there, and lambda changes only the file it fixes"
                 )
             if finding.destroyer_indexed_at:
                 return NotApplicable(

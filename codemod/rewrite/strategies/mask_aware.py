@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from codemod.catalogue import HELPER_MASK, helper_for_layer
 from codemod.rewrite.edits import SwapClass, UnwrapTimeDistributed
+from codemod.rewrite.other_files import ONE_FILE, OtherFiles
 from codemod.rewrite.outcome import NotApplicable, Rewrite
 from codemod.rewrite.strategies import Strategy
 
@@ -33,15 +34,18 @@ class MaskAware(Strategy):
     helpers = frozenset(name for name in HELPER_MASK if name.startswith("Masked"))
     listed = 1
 
-    def not_applicable(self, finding: Finding, keep_producer: bool = False) -> str | None:
+    def not_applicable(
+        self, finding: Finding, keep_producer: bool = False, others: OtherFiles = ONE_FILE
+    ) -> str | None:
         if finding.keras_2:
             return _keras_2_reason(finding)
         destroyer = finding.destroyer.name
-        if finding.converts_elsewhere:
-            return (
-                f"the mask-aware layers would replace {', '.join(finding.converts_elsewhere)},"
-                " in another file; fix rewrites only the file it fixes"
-            )
+        elsewhere = finding.targets.convert_elsewhere if finding.targets else ()
+        for layer in elsewhere:
+            reason = others.why_not(layer.file)
+            if reason is not None:
+                labels = ", ".join(layer.label for layer in elsewhere)
+                return f"the mask-aware layers would replace {labels}, in another file: {reason}"
         if not finding.destroyer_is_keras and finding.path_blockers[:1] == (destroyer,):
             return (
                 f"{destroyer} is not a Keras layer; make it mask-aware by hand "
@@ -74,7 +78,14 @@ class MaskAware(Strategy):
         if finding.producer.kind == "time-distributed-masking":
             edits.append(UnwrapTimeDistributed(finding.targets.producer))
             swaps.append("TimeDistributed(Masking) -> Masking")
-        return Rewrite(tuple(edits), ", ".join(swaps))
+        elsewhere = []
+        for layer in finding.targets.convert_elsewhere:
+            helper = helper_for_layer(layer.keras_class)
+            if helper is None:  # the analysis only converts layers that have a helper
+                return NotApplicable(f"no mask-aware version of {layer.keras_class} exists")
+            elsewhere.append((layer.file, SwapClass(layer.span, helper)))
+            swaps.append(f"{layer.keras_class} -> {helper} ({layer.where})")
+        return Rewrite(tuple(edits), ", ".join(swaps), elsewhere=tuple(elsewhere))
 
     def auto_reason(self, finding: Finding, keep_producer: bool) -> str:
         down = finding.mask_user

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from codemod.rewrite.edits import RemoveProducer
+from codemod.rewrite.other_files import ONE_FILE, OtherFiles
 from codemod.rewrite.outcome import NotApplicable, Rewrite
 from codemod.rewrite.strategies import Strategy, mask_still_needed
 
@@ -33,7 +34,9 @@ class Remove(Strategy):
     deletes_producer = True
     listed = 3
 
-    def not_applicable(self, finding: Finding, keep_producer: bool = False) -> str | None:
+    def not_applicable(
+        self, finding: Finding, keep_producer: bool = False, others: OtherFiles = ONE_FILE
+    ) -> str | None:
         reason = mask_still_needed(finding, self.name)
         if reason is not None:
             return reason
@@ -41,7 +44,10 @@ class Remove(Strategy):
         if producer.kind != "masking":
             return f"only a Masking layer can be removed, not {producer.name}"
         if producer.path is not None:
-            return f"the Masking is in {producer.path}, and fix rewrites only the file it fixes"
+            return (
+                f"the Masking is in {producer.path}: removing it there would change every model"
+                " built from that module, and remove changes only the file it fixes"
+            )
         if not producer.mask_value_literal:
             return "mask_value is not a literal"
         if producer.mask_value != 0:
