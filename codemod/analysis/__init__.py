@@ -170,12 +170,16 @@ def analyze(
     lines = source_lines(text)
     foreign: dict[int, str] = {}
 
+    other_lines: dict[str, list[str]] = {}  # another module's lines, by file
+
     def place(node: ast.AST) -> tuple[int, int, int, int]:
         file = foreign.get(id(node))
         if file is None:
             return _place(node, lines)
-        module = imports.read(file) if imports is not None else None  # read already: kept
-        return _place(node, module.lines if module is not None else [])
+        if file not in other_lines:
+            module = imports.read(file) if imports is not None else None  # parsed already
+            other_lines[file] = module.lines if module is not None else []
+        return _place(node, other_lines[file])
 
     graph = Graph(place, where=_where(locate), foreign=foreign)
     try:

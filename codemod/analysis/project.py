@@ -8,8 +8,8 @@ folder is on its path), below the top of its package, and below the project's ro
 tree, the paths given). Keras, TensorFlow and the libraries around them are never looked for
 there: the analysis knows them from the catalogue.
 
-Parsed modules are kept for the run, keyed by file, modification time and size (the most
-recent 256), so a module many files import is read once per process; installed libraries
+Parsed modules are kept for the run, keyed by file and content hash (the most recent 256), so
+a module many files import is parsed once per process; installed libraries
 (site-packages) are never the project. A module that cannot be read or parsed is as good as missing:
 the import stays opaque (at most a manual-review finding), never an error.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import os
 import re
 import sys
@@ -37,7 +38,7 @@ MAX_MODULE_BYTES = 2_000_000  # a generated file this large is no model code to 
 # Per process, for the run: modules read (by file, mtime and size; the most recent kept) and
 # where each imported name was found.
 MAX_MODULES_KEPT = 256
-_read: OrderedDict[tuple[str, int, int], ProjectModule | None] = OrderedDict()
+_read: OrderedDict[tuple[str, bytes], ProjectModule | None] = OrderedDict()
 _found: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
 _producer_modules: dict[tuple[str, int], bool] = {}  # (file, depth) -> may hold a producer
 # An import line; `"` may open it, as in a notebook's JSON (a cell's source is a list of strings).
@@ -134,35 +135,24 @@ class ProjectImports:
         return False
 
     def read(self, file: str) -> ProjectModule | None:
-        """The module in `file`, parsed (once per file, modification time and size), or None
-        when it cannot be, or when it is the helpers module we wrote: its layers are known as
-        ours (names.classify)."""
-        try:
-            stat = os.stat(file)
-        except OSError:
-            return None
-        key = (os.path.abspath(file), stat.st_mtime_ns, stat.st_size)
-        if key in _read:
-            _read.move_to_end(key)
-            return _read[key]
-        module = self._read(file)
-        _read[key] = module
-        if len(_read) > MAX_MODULES_KEPT:
-            _read.popitem(last=False)
-        return module
-
-    def _read(self, file: str) -> ProjectModule | None:
+        """The module in `file`, parsed (once per file and content: an edit of the same size
+        within the clock's tick is still seen, as a language server needs), or None when it
+        cannot be, or when it is the helpers module we wrote: its layers are known as ours
+        (names.classify)."""
         try:
             with open(file, "rb") as handle:
                 data = handle.read(MAX_MODULE_BYTES + 1)
         except OSError:
             return None
-        if len(data) > MAX_MODULE_BYTES or data.lstrip(b"\xef\xbb\xbf").startswith(_OURS):
-            return None
-        tree = _parse(data)
-        if tree is None:
-            return None
-        return ProjectModule(file, tree, data)
+        key = (os.path.abspath(file), hashlib.blake2b(data, digest_size=16).digest())
+        if key in _read:
+            _read.move_to_end(key)
+            return _read[key]
+        module = _module(file, data)
+        _read[key] = module
+        if len(_read) > MAX_MODULES_KEPT:
+            _read.popitem(last=False)
+        return module
 
     def _bases(self, folder: str) -> list[str]:
         """Where an absolute import from a file of `folder` is looked for."""
@@ -176,6 +166,15 @@ class ProjectImports:
         bases += [os.path.join(root, "src") for root in self.roots]
         found = (os.path.abspath(base) for base in bases)
         return [base for base in dict.fromkeys(found) if not _installed(base)]
+
+
+def _module(file: str, data: bytes) -> ProjectModule | None:
+    if len(data) > MAX_MODULE_BYTES or data.lstrip(b"\xef\xbb\xbf").startswith(_OURS):
+        return None
+    tree = _parse(data)
+    if tree is None:
+        return None
+    return ProjectModule(file, tree, data)
 
 
 def _imported_modules(data: bytes) -> list[str]:
