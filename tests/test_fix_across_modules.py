@@ -153,15 +153,15 @@ def test_when_the_other_file_is_not_written_the_caller_is_not_either(
     assert json.loads(result.stdout)["summary"]["rewrites"] == 0
 
 
-def test_declining_the_other_file_keeps_the_caller_unwritten(here: Path) -> None:
-    (here / "model.py").write_text(MODEL.replace("LSTM(4)", "LSTM(4, name='rnn')"))
-    before = (here / "model.py").read_bytes()
-    run = fix_paths(["."], Options(), write=True, accept=lambda report: report.path != "blocks.py")
+def test_declining_the_other_file_declines_the_callers_rewrite(here: Path) -> None:
+    result = invoke("fix", "-i", ".", stdin="n\n")
+    assert result.stdout.count("Apply these changes to ") == 1, result.output
+    said = result.stdout.index("blocks.py: changed for the rewrite of model.py")
+    assert said < result.stdout.index("Apply these changes to blocks.py?")
     assert (here / "blocks.py").read_text() == BLOCKS
-    assert (here / "model.py").read_bytes() == before
-    (model,) = [report for report in run.files if report.path == "model.py"]
-    assert model.error is not None and model.error.startswith("not written: its rewrite needs")
-    assert not model.applied
+    assert "model.py: skipped: not applied" in result.stdout
+    assert "Rewrote 0 findings" in result.stderr
+    assert result.exit_code == 1  # a finding left, as for any declined file
 
 
 def test_stdin_says_it_changes_only_its_own_text(here: Path) -> None:

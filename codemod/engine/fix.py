@@ -360,8 +360,12 @@ def fix_paths(
             _write(report)
     for report in run.files:  # those left unchanged by a rewrite lying wholly elsewhere too
         missing = _missing(report)
-        if missing is not None and report.error is None:
+        if missing is None or report.error is not None or report.skipped:
+            continue
+        if any(need.error is not None for need in report.needs):
             report.error = missing
+        else:  # declined (--interactive): so is this file's rewrite
+            report.skipped = True
     return _show_all(run, show, details)
 
 

@@ -54,6 +54,8 @@ class Prompt:
     def _show(self, report: FixReport) -> None:
         shown = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="replace", newline="")
         shown.write("".join(text.change_line(report.path, c) + "\n" for c in report.changes))
+        if report.changed_for:
+            shown.write(text.changed_for_line(report.path, report.changed_for) + "\n")
         terminal.write_file_diff(report.path, report.old, report.new, shown, self.colour)
         shown.flush()
         page = shown.buffer.getvalue()  # type: ignore[attr-defined]
