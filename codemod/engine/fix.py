@@ -4,7 +4,12 @@ job, shared with check; this module holds what only fix does: the fix itself, th
 helpers module, the interactive accept, and the writes.
 
 Per file the result is one of: unchanged, changed (written, or only shown with --dry-run), or an
-error with a one-line reason, in which case the file is left exactly as it was.
+error with a one-line reason, in which case the file is left exactly as it was. Nothing is
+written until every file is fixed, so each analysis reads the project's modules as they were.
+
+A rewrite may change another file of the run (`_Elsewhere`: a mask made here, destroyed in a
+module this file calls): that file is fixed again with the edits asked of it, and the two are
+written both or neither (`FixReport.needs`).
 
 The guards refuse to write a changed file (an error for that file; the run goes on):
 * outside: its real path, every symlink followed, lies outside the work trees holding the paths

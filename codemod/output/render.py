@@ -1,8 +1,8 @@
 """What `check` and `fix` print, in each output format: one renderer per command.
 
 A renderer is made before the run (`start` names the target Keras, with --verbose), sees each
-file's report as soon as it is done (`show`: the text and github formats stream their lines in path
-order), and ends the run (`finish`: the JSON or SARIF document, the errors, the summary line).
+file's report (`show`: the text and github formats print their lines in path order; check's as
+soon as each file is done, fix's once every file is fixed and written), and ends the run (`finish`: the JSON or SARIF document, the errors, the summary line).
 
 Findings and rewrites go to stdout, errors and the summary to stderr; but where stdout carries a
 diff (fix --dry-run) or the fixed source (fix -), fix's lines go to stderr too.
@@ -114,7 +114,7 @@ class FixOutput:
         _start(self.options, self.verbose)
 
     def show(self, report: FixReport) -> None:
-        """A file's lines (and diff) as soon as it is done, in path order."""
+        """A file's lines (and diff), in path order, once the run has written it."""
         if self.format in STREAMED and not self.silent:
             line = github.change_line if self.format == "github" else text.change_line
             if report.skipped:
