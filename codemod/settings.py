@@ -6,20 +6,13 @@ and the key, so a typo never passes silently.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 from codemod.config import OUTPUT_FORMATS
-from codemod.rewrite import strategies
 from codemod.rewrite.style import DEFAULT_STYLE, CodeStyle
-from codemod.target import parse_target, shown_path
+from codemod.target import parse_target, shown_path, toml
 
 SECTION = "keras-mask-codemod"
 
@@ -63,6 +56,13 @@ def _choice(choices: Callable[[], tuple[str, ...]]):
     return check
 
 
+def _strategies() -> tuple[str, ...]:
+    """The registered strategies, imported only for a pyproject.toml that names one."""
+    from codemod.rewrite import strategies
+
+    return strategies.choices()
+
+
 def _boolean(key: str, value: object) -> bool:
     if isinstance(value, bool):
         return value
@@ -80,7 +80,7 @@ def _target_keras(key: str, value: object) -> str:
 
 
 _KEYS = {
-    "strategy": ("strategy", _choice(strategies.choices)),
+    "strategy": ("strategy", _choice(_strategies)),
     "exclude": ("exclude", _strings),
     "force-exclude": ("force_exclude", _boolean),
     "select": ("select", _strings),
@@ -123,6 +123,7 @@ def load_settings(start: Path) -> Settings:
     path = find_pyproject(start.resolve())
     if path is None:
         return Settings()
+    tomllib = toml()
     try:
         data = tomllib.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError) as error:

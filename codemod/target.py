@@ -18,11 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 from codemod.catalogue import KERAS_RELEASES, NEWEST_KERAS, Catalogue
 
 OPTION = "--target-keras"
@@ -54,6 +49,16 @@ class KerasTarget:
     def describe(self) -> str:
         """`Keras 2.15 (requirements.txt: tensorflow==2.15.0; ...)`, for messages."""
         return f"Keras {self.version} ({self.source})"
+
+
+def toml():
+    """The TOML parser, imported only when a TOML file is read: a run over a tree often reads none,
+    and its import is a tenth of a fast run's start."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    return tomllib
 
 
 @functools.cache
@@ -321,7 +326,7 @@ def _shown(name: str, spec: str) -> str:
 def _pyproject(file: Path) -> Iterator[Pin]:
     """[project] dependencies and optional-dependencies, [dependency-groups], and Poetry's
     [tool.poetry] dependencies, dev-dependencies and groups."""
-    data = tomllib.loads(file.read_text("utf-8"))
+    data = toml().loads(file.read_text("utf-8"))
     project = _table(data.get("project"))
     requirements = _list(project.get("dependencies"))
     for extra in _table(project.get("optional-dependencies")).values():
@@ -341,7 +346,7 @@ def _pyproject(file: Path) -> Iterator[Pin]:
 
 
 def _pipfile(file: Path) -> Iterator[Pin]:
-    data = tomllib.loads(file.read_text("utf-8"))
+    data = toml().loads(file.read_text("utf-8"))
     for section in ("packages", "dev-packages"):
         for name, value in _table(data.get(section)).items():
             if (pin := _table_pin(name, value, file)) is not None:
