@@ -7,7 +7,8 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -204,9 +205,27 @@ def _may_produce(text: str, tree: ast.Module, imports: ProjectImports | None) ->
         or (imports is not None and imports.imports_producer(text))
         or any(
             isinstance(node, ast.ClassDef) and Interpreter.makes_own_mask(node)
-            for node in ast.walk(tree)
+            for node in walk_statements(tree)
         )
     )
+
+
+_BLOCK_PARTS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def walk_statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """The statements under `tree` (with the except handlers and match cases holding some), in
+    the order `ast.walk` yields them. An expression holds no statement (a lambda's body is one
+    expression), so this finds every class and def while skipping the expressions, which are
+    most of a tree's nodes."""
+    pending = deque([tree])
+    while pending:
+        node = pending.popleft()
+        yield node
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list) and value and isinstance(value[0], _BLOCK_PARTS):
+                pending.extend(value)
 
 
 def outdated_helpers(tree: ast.Module, lines: list[str]) -> list[Finding]:

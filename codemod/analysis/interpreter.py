@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from codemod.analysis import names
+from codemod.analysis import names, walk_statements
 from codemod.analysis.flow import Graph
 from codemod.analysis.names import Kind
 from codemod.analysis.values import (
@@ -1095,7 +1095,7 @@ class Interpreter:
 
     @staticmethod
     def sets_supports_masking(node: ast.ClassDef) -> bool:
-        for sub in ast.walk(node):
+        for sub in walk_statements(node):
             if isinstance(sub, (ast.Assign, ast.AnnAssign)):
                 targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
                 for target in targets:
@@ -1116,7 +1116,7 @@ class Interpreter:
                 return all(
                     sub.value is None
                     or (isinstance(sub.value, ast.Constant) and sub.value.value is None)
-                    for sub in ast.walk(method)
+                    for sub in walk_statements(method)
                     if isinstance(sub, ast.Return)
                 )
         return False
@@ -1131,7 +1131,7 @@ class Interpreter:
             if method.name == "compute_mask":
                 params = [arg.arg for arg in method.args.args]
                 given = params[2] if len(params) > 2 else "mask"
-                for sub in ast.walk(method):
+                for sub in walk_statements(method):
                     if not isinstance(sub, ast.Return) or sub.value is None:
                         continue
                     value = sub.value
