@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from codemod.analysis import may_contain_producer
 from codemod.analysis.project import ProjectImports
+from codemod.engine.sources import read_bytes
 
 if TYPE_CHECKING:  # multiprocessing is imported when workers start: most runs need none
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -68,8 +69,7 @@ def candidate_size(path: str, roots: tuple[str, ...] = ()) -> int | None:
     Unreadable files count as candidates: the worker says why they cannot be read.
     """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_bytes(path)
     except OSError:
         return 0
     # Bytes the decoder will refuse (UTF-16/32, NUL) go to the worker too, to be reported.
