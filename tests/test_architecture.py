@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"config", "settings"}),  # run options, from the command line and pyproject
     frozenset({"engine"}),  # files -> reports: reading, writing, notebooks, workers
     frozenset({"output", "explain"}),  # reports -> what users read
-    frozenset({"cli", "__main__", "server"}),  # the command, and the language server
+    frozenset({"cli", "commands", "__main__", "server"}),  # the command, and the language server
 )
 LAYER_OF = {unit: depth for depth, units in enumerate(LAYERS) for unit in units}
 
