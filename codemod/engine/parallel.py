@@ -20,13 +20,16 @@ memory stays bounded by the pool's window, not by the size of the tree.
 
 from __future__ import annotations
 
+import functools
 import os
+import pickle
+import selectors
 import signal
+import struct
 import sys
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from codemod.analysis import may_contain_producer
 from codemod.analysis.project import ProjectImports
@@ -139,30 +142,145 @@ def _forked(
         paths[i : i + PATHS_PER_FORKED_TASK] for i in range(0, len(paths), PATHS_PER_FORKED_TASK)
     ]
     ahead = jobs * FORKED_TASKS_PER_WORKER_IN_FLIGHT
-    with _pool(jobs, fork=True) as pool:
-        pending: deque[Future[list[Result | None]]] = deque()
+    task = functools.partial(_test_and_work, work, roots)
+    workers = _ForkedWorkers(min(jobs, len(runs)), lambda number: task(runs[number]))
+    try:
+        sent = 0
+        for number, run in enumerate(runs):
+            while sent < min(number + ahead, len(runs)):
+                workers.send(sent)
+                sent += 1
+            for path, result in zip(run, workers.results_of(number)):
+                yield settle(path) if result is None else result
+    finally:
+        workers.close()
+
+
+class _ForkedWorkers:
+    """Worker processes forked from this one, each running `task` on the numbers (of runs of
+    paths, which they hold since the fork) sent to them. Forked, they start at once with every
+    module imported; a ProcessPoolExecutor would first import multiprocessing here, a tenth of
+    the start of a check over a package's tree.
+
+    The numbers go out on one pipe that every worker reads, so whichever is free takes the next:
+    each number is 8 bytes written at once, and read at once by one worker (a pipe keeps a write
+    of up to PIPE_BUF bytes whole). Each worker sends back its results on a pipe of its own."""
+
+    def __init__(self, count: int, task: Callable[[int], list]) -> None:
+        self.done: dict[int, list] = {}
+        self.pids: list[int] = []
+        self.readers = selectors.DefaultSelector()
+        self.runs_in, self.runs_out = os.pipe()
+        sys.stdout.flush()  # a forked worker would write out what is still buffered here again
+        sys.stderr.flush()
         try:
-            for run in runs[:ahead]:
-                pending.append(pool.submit(_test_and_work, work, roots, list(run)))
-            for number, run in enumerate(runs):
-                results = pending.popleft().result()
-                if number + ahead < len(runs):
-                    pending.append(
-                        pool.submit(_test_and_work, work, roots, list(runs[number + ahead]))
-                    )
-                for path, result in zip(run, results):
-                    yield settle(path) if result is None else result
+            for _ in range(count):
+                reader, writer = os.pipe()
+                pid = os.fork()
+                if pid == 0:
+                    theirs = [reader, self.runs_out, *self.readers.get_map()]
+                    _serve(self.runs_in, writer, task, theirs)
+                os.close(writer)
+                self.readers.register(reader, selectors.EVENT_READ)
+                self.pids.append(pid)
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            self.close()
             raise
 
+    def send(self, number: int) -> None:
+        os.write(self.runs_out, _NUMBER.pack(number))
 
-def _pool(workers: int, fork: bool = False) -> ProcessPoolExecutor:
+    def results_of(self, number: int) -> list:
+        """The results of run `number`, once a worker sends them (others are kept meanwhile)."""
+        while number not in self.done:
+            for key, _ in self.readers.select():
+                done, failure, results = _receive(key.fd)
+                if failure is not None:
+                    raise failure
+                self.done[done] = results
+        return self.done.pop(number)
+
+    def close(self) -> None:
+        """Runs not taken yet are dropped; each worker finishes the run in hand (a file being
+        written is written whole) and ends, and is waited for."""
+        os.set_blocking(self.runs_in, False)
+        try:
+            while os.read(self.runs_in, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        os.close(self.runs_out)  # a worker reading the next run meets the end of the pipe
+        os.close(self.runs_in)
+        for key in list(self.readers.get_map().values()):
+            os.close(key.fd)  # a worker sending results no one reads now stops
+        self.readers.close()
+        for pid in self.pids:
+            os.waitpid(pid, 0)
+
+
+_NUMBER = struct.Struct("<Q")  # a run's number; also the length of a message that follows
+
+
+def _serve(runs: int, results: int, task: Callable[[int], list], theirs: list[int]) -> NoReturn:
+    """A forked worker: the results of each run number it reads are sent back, until the pipe
+    of numbers ends. It never returns into the code that forked it. `theirs`: the ends of the
+    pipes it inherited that are the parent's or other workers' (kept open, the number pipe
+    would never end)."""
+    status = 0
+    try:
+        _leave_interrupts_to_the_parent()
+        for fd in theirs:
+            os.close(fd)
+        while number := os.read(runs, _NUMBER.size):
+            (number,) = _NUMBER.unpack(number)
+            try:
+                message = pickle.dumps((number, None, task(number)), pickle.HIGHEST_PROTOCOL)
+            except Exception as error:  # noqa: BLE001 - raised again in the parent
+                message = _failure(number, error)
+            _write_all(results, _NUMBER.pack(len(message)) + message)
+    except BaseException:  # noqa: BLE001 - the parent stopped reading, or was interrupted
+        status = 1
+    finally:
+        os._exit(status)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _failure(number: int, error: Exception) -> bytes:
+    try:
+        return pickle.dumps((number, error, None), pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - an error that cannot travel is described instead
+        described = RuntimeError(f"{type(error).__name__}: {error}")
+        return pickle.dumps((number, described, None), pickle.HIGHEST_PROTOCOL)
+
+
+def _receive(reader: int) -> tuple[int, Exception | None, list]:
+    """A worker's message: (run number, its failure or None, its results)."""
+    (size,) = _NUMBER.unpack(_read_exactly(reader, _NUMBER.size))
+    return pickle.loads(_read_exactly(reader, size))
+
+
+def _read_exactly(fd: int, size: int) -> bytes:
+    parts = []
+    while size:
+        part = os.read(fd, min(size, 1 << 20))
+        if not part:
+            raise RuntimeError("a worker process ended unexpectedly")
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
-    method = "fork" if fork else "forkserver" if "forkserver" in methods else "spawn"
+    method = "forkserver" if "forkserver" in methods else "spawn"
     sys.stdout.flush()  # a forked worker would write out what is still buffered here again
     sys.stderr.flush()
     return ProcessPoolExecutor(
@@ -223,6 +341,6 @@ def _work_each(work: Callable[[str], Result], paths: list[str]) -> list[Result]:
 
 
 def _test_and_work(
-    work: Callable[[str], Result], roots: tuple[str, ...], paths: list[str]
+    work: Callable[[str], Result], roots: tuple[str, ...], paths: Sequence[str]
 ) -> list[Result | None]:
     return [None if candidate_size(path, roots) is None else work(path) for path in paths]
