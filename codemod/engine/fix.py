@@ -415,6 +415,8 @@ class _Elsewhere:
         made: dict[str, tuple[Edit, ...]] = {}  # real path -> the edits its report holds
         for _ in range(len(self.run.files) + 1):  # each round refuses one file more, or ends
             wanted = self._wanted()
+            if not wanted and not made:
+                return self.job  # no rewrite changes another file: most runs
             stale = [
                 r for r in self.run.files if wanted.get(_real(r), ()) != made.get(_real(r), ())
             ]
