@@ -7,7 +7,6 @@ with fix; this module holds what only check does, and its reports.
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass, field
 
 from codemod.analysis import AnalysisError, analyze, may_contain_producer
@@ -115,7 +114,7 @@ def check_paths(paths: list[str], options: Options, progress=None, show=None) ->
     With `show`, each file's report is handed over as soon as it is done and then released."""
     files, errors = find_files(paths, options)
     options = dataclasses.replace(options, project_roots=project_roots(paths))
-    report = RunReport(errors=errors, others=OtherFiles(frozenset(map(os.path.realpath, files))))
+    report = RunReport(errors=errors, others=OtherFiles(tuple(files)))
 
     def show_and_release(file_report: FileReport) -> None:
         show(file_report)

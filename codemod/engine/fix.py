@@ -390,7 +390,7 @@ def _other_files(files: list[str], refused: dict[str, str], dirty: frozenset[str
     refuse (their reasons, said of the file: "encoders.py has uncommitted changes...")."""
     reasons = {os.path.realpath(path): f"is {why}" for path, why in refused.items()}
     reasons.update(dict.fromkeys(dirty, DIRTY))
-    return OtherFiles(frozenset(map(os.path.realpath, files)), reasons)
+    return OtherFiles(tuple(files), reasons)
 
 
 def _release_unchanged(report: FixReport) -> None:

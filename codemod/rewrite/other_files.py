@@ -9,6 +9,7 @@ exactly what the Keras layer does, so the module's other callers see no change.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,13 +17,19 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class OtherFiles:
-    """`fixed`: real paths of the files this run fixes; `refused`: real path -> why one of them
+    """`files`: the files this run fixes, as found; `refused`: real path -> why one of them
     cannot be written (uncommitted changes, outside the work tree); `alone`: why no other file
     can be changed at all (standard input), or "" when files can be."""
 
-    fixed: frozenset[str] = frozenset()
+    files: tuple[str, ...] = ()
     refused: Mapping[str, str] = field(default_factory=dict)
     alone: str = ""
+
+    @functools.cached_property
+    def fixed(self) -> frozenset[str]:
+        """The real paths of `files`, made when a rewrite first asks about another file: most
+        runs never do, and resolving every path of a tree costs a tenth of checking it."""
+        return frozenset(map(os.path.realpath, self.files))
 
     def why_not(self, path: str) -> str | None:
         """Why the rewrite cannot change `path` (absolute), or None when it can."""
