@@ -428,10 +428,11 @@ class _Elsewhere:
             for report, again in zip(
                 stale, run_files(self.job, [r.path for r in stale], every=True)
             ):
-                made[_real(report)] = wanted.get(_real(report), ())
-                if again.error is not None and made[_real(report)]:
-                    self.refused[_real(report)] = f"cannot be changed as well ({again.error})"
-                    failed.add(_real(report))
+                key = _real(report)
+                made[key] = wanted.get(key, ())
+                if again.error is not None and made[key]:
+                    self.refused[key] = f"cannot be changed as well ({again.error})"
+                    failed.add(key)
                     continue
                 self._replace(report, again)
             if failed:

@@ -24,7 +24,6 @@ from codemod.analysis import (
 )
 from codemod.analysis import names as keras_names
 from codemod.analysis.findings import Code, Finding
-from codemod.catalogue import helper_for_layer
 from codemod.rewrite import imports
 from codemod.rewrite.auto import EDITED_REASON, NOT_MASKS, UPGRADE_REASON
 from codemod.rewrite.edits import (
@@ -45,6 +44,7 @@ from codemod.rewrite.imports import Binding
 from codemod.rewrite.other_files import ONE_FILE, OtherFiles
 from codemod.rewrite.plan import Change, plan
 from codemod.rewrite.strategies import MANUAL, UPGRADE
+from codemod.rewrite.strategies.mask_aware import chosen_at_run_time
 from codemod.rewrite.style import DEFAULT_STYLE, CodeStyle, with_quotes
 from codemod.rewrite.syntax import SourceIndex
 from codemod.rewrite.transform import EditError, apply_edits
@@ -224,13 +224,11 @@ def _requested(requested: Sequence[Edit], index: SourceIndex) -> list[Edit]:
             raise FixError(
                 f"cannot make {type(edit).__name__} for another file; please report this"
             )
-        call = index.call(edit.target)
-        written = index.class_named_by(call) if call is not None else None
-        if call is None or written is None or helper_for_layer(written) != edit.helper:
-            what = index.module.code_for_node(call.func) if call is not None else "a layer"
+        chosen = chosen_at_run_time(index, edit.target, edit.helper)
+        if chosen is not None:
             raise FixError(
                 f"another file's rewrite needs {edit.helper} at line {edit.target.line}, but the"
-                f" class there is chosen at run time ({what})"
+                f" class there is chosen at run time ({chosen or 'a layer'})"
             )
     return list(requested)
 

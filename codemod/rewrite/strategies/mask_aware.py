@@ -15,7 +15,7 @@ from codemod.rewrite.outcome import NotApplicable, Rewrite
 from codemod.rewrite.strategies import Strategy
 
 if TYPE_CHECKING:
-    from codemod.analysis.findings import Finding
+    from codemod.analysis.findings import Finding, Span
     from codemod.rewrite.syntax import SourceIndex
 
 
@@ -44,7 +44,7 @@ class MaskAware(Strategy):
         for layer in elsewhere:
             reason = others.why_not(layer.file)
             if reason is not None:
-                labels = ", ".join(layer.label for layer in elsewhere)
+                labels = ", ".join(other.label for other in elsewhere)
                 return f"the mask-aware layers would replace {labels}, in another file: {reason}"
         if not finding.destroyer_is_keras and finding.path_blockers[:1] == (destroyer,):
             return (
@@ -65,12 +65,10 @@ class MaskAware(Strategy):
             helper = helper_for_layer(keras_class)
             if helper is None:  # the analysis only converts layers that have a helper
                 return NotApplicable(f"no mask-aware version of {keras_class} exists")
-            call = index.call(span)
-            written = index.class_named_by(call) if call is not None else None
-            if written is None or helper_for_layer(written) != helper:
-                what = index.module.code_for_node(call.func) if call is not None else keras_class
+            chosen = chosen_at_run_time(index, span, helper)
+            if chosen is not None:
                 return NotApplicable(
-                    f"the {keras_class} class is chosen at run time ({what}); "
+                    f"the {keras_class} class is chosen at run time ({chosen or keras_class}); "
                     f"use {helper} there by hand"
                 )
             edits.append(SwapClass(span, helper))
@@ -92,6 +90,17 @@ class MaskAware(Strategy):
         if down is not None:
             return f"the {down.name} at {down.where} needs the mask"
         return "the layer is already made mask-aware for another finding"
+
+
+def chosen_at_run_time(index: SourceIndex, span: Span, helper: str) -> str | None:
+    """None when the construction at `span` names the class `helper` replaces, so the swap can
+    be written; else the code that chooses the class there (`conv`, `layer_class`), or "" when
+    there is no call at `span`."""
+    call = index.call(span)
+    written = index.class_named_by(call) if call is not None else None
+    if written is not None and helper_for_layer(written) == helper:
+        return None
+    return index.module.code_for_node(call.func) if call is not None else ""
 
 
 def _keras_2_reason(finding: Finding) -> str:
